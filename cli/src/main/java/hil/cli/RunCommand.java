@@ -1,0 +1,196 @@
+package hil.cli;
+
+import hil.reports.RecordingPlugin;
+import hil.reports.ReportWriter;
+import hil.reports.Summary;
+import hil.reports.model.ScenarioResult;
+import hil.targets.TargetKind;
+import hil.targets.labconfig.LabConfig;
+import hil.targets.labconfig.TargetConfig;
+import io.cucumber.tagexpressions.Expression;
+import io.cucumber.tagexpressions.TagExpressionException;
+import io.cucumber.tagexpressions.TagExpressionParser;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code hil run}: runs features on targets, one target after the other, and writes the combined report. */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Runs features on one or more targets and writes a report.",
+        footer = {"", "Exit status: 0 all passed (skips are fine), 1 a scenario failed, was undefined or pending,"
+                + " 2 bad usage or configuration."})
+final class RunCommand implements Callable<Integer> {
+
+    static final String DEFAULT_TARGET = "simulator";
+    static final String DEFAULT_FEATURES = "features";
+
+    @Option(names = {"-t", "--target"}, paramLabel = "NAME",
+            description = "Target from lab-config to run on; repeat for several (default: " + DEFAULT_TARGET + ").")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--tags", paramLabel = "EXPR",
+            description = "Only scenarios matching this tag expression, e.g. '@smoke and not @requires:reset'.")
+    String tags;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Report directory, emptied at start (default: " + ReportDirectory.DEFAULT_DIR + ").")
+    Path report = Path.of(ReportDirectory.DEFAULT_DIR);
+
+    @Option(names = "--lab-config", paramLabel = "DIR",
+            description = "Directory of target definitions (default: lab-config/ here, else the installation's).")
+    Path labConfig;
+
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Feature files (file.feature or file.feature:LINE) or directories (default: "
+                    + DEFAULT_FEATURES + "/).")
+    List<String> paths = new ArrayList<>();
+
+    private final Environment env;
+
+    RunCommand(Environment env) {
+        this.env = env;
+    }
+
+    /** A target chosen for the run. */
+    private record Selected(TargetConfig config, TargetKind kind) {
+    }
+
+    /** A target after its run. */
+    private record Ran(Selected target, CucumberRun.Outcome outcome) {
+    }
+
+    @Override
+    public Integer call() {
+        Expression tagExpression = tagExpression();
+        LabConfig lab = LabConfigLocation.load(labConfig, env);
+        List<Selected> selected = select(lab);
+        List<String> featurePaths = paths.isEmpty() ? List.of(DEFAULT_FEATURES) : paths;
+        FeatureSelection features = FeatureSelection.of(featurePaths, tagExpression);
+        if (features.scenarioCount() == 0) {
+            throw new BadInputException("no scenarios to run: " + String.join(" ", featurePaths)
+                    + (tags == null ? " has none" : " has none matching --tags '" + tags + "'"));
+        }
+        ReportDirectory reportDir = ReportDirectory.check(report);
+        checkAvailable(selected);
+        reportDir.prepare();
+
+        PrintWriter out = env.out();
+        List<Ran> runs = new ArrayList<>();
+        for (Selected target : selected) {
+            out.println("Target " + target.config().name() + " (" + describe(target.config()) + "): "
+                    + plural(features.scenarioCount(), "scenario"));
+            out.flush();
+            runs.add(new Ran(target, CucumberRun.run(target.config().name(), features, tags, reportDir, lab.dir())));
+            System.out.flush();
+        }
+        return report(runs, reportDir);
+    }
+
+    private Expression tagExpression() {
+        if (tags == null || tags.isBlank()) {
+            return TagExpressionParser.parse("");
+        }
+        try {
+            return TagExpressionParser.parse(tags);
+        } catch (TagExpressionException e) {
+            throw new BadInputException("invalid --tags expression: " + e.getMessage());
+        }
+    }
+
+    private List<Selected> select(LabConfig lab) {
+        List<String> names = targets.isEmpty() ? List.of(DEFAULT_TARGET) : List.copyOf(new LinkedHashSet<>(targets));
+        List<Selected> selected = new ArrayList<>();
+        for (String name : names) {
+            TargetConfig config = lab.target(name).orElseThrow(() -> new BadInputException("unknown target '" + name
+                    + "' (" + lab.dir() + " has: " + String.join(", ", lab.names()) + ")"));
+            selected.add(new Selected(config, env.kind(config)));
+        }
+        return selected;
+    }
+
+    private static void checkAvailable(List<Selected> selected) {
+        for (Selected target : selected) {
+            TargetKind.Availability availability = target.kind().availability(target.config());
+            if (!availability.available()) {
+                throw new BadInputException("target '" + target.config().name() + "' cannot run here: "
+                        + availability.reason() + " (see 'hil targets')");
+            }
+        }
+    }
+
+    private int report(List<Ran> runs, ReportDirectory reportDir) {
+        List<ScenarioResult> all = new ArrayList<>();
+        for (Ran run : runs) {
+            Path resultsDir = reportDir.results(run.target().config().name());
+            // The plugin creates its directory only when the run finishes; without it no scenario ran (the engine
+            // error, if any, says why), and the summary says so instead of failing on a missing file.
+            if (Files.isDirectory(resultsDir)) {
+                all.addAll(RecordingPlugin.readResults(resultsDir));
+            }
+        }
+        Summary summary = ReportWriter.write(reportDir.dir(), all);
+
+        PrintWriter out = env.out();
+        out.println();
+        out.println("Summary");
+        int width = runs.stream().mapToInt(r -> r.target().config().name().length()).max().orElse(0);
+        boolean complete = true;
+        for (Ran run : runs) {
+            String name = run.target().config().name();
+            String padded = String.format(Locale.ROOT, "  %-" + width + "s  ", name);
+            if (!run.outcome().engineErrors().isEmpty()) {
+                complete = false;
+                out.println(padded + "did not complete: " + String.join("; ", run.outcome().engineErrors()));
+                continue;
+            }
+            Summary.Counts counts = summary.targets().get(name);
+            if (counts == null) {
+                complete = false;
+                out.println(padded + "no scenario ran" + "  (" + seconds(run.outcome().wallTime()) + ")");
+                continue;
+            }
+            out.println(padded + counts.passed() + " passed, " + counts.failed() + " failed, " + counts.skipped()
+                    + " skipped, " + counts.undefined() + " undefined  (" + seconds(run.outcome().wallTime()) + ")");
+        }
+        out.println("Report: " + reportDir.index());
+        out.flush();
+        return complete && summary.allPassed() ? Hil.OK : Hil.NOT_PASSED;
+    }
+
+    /** The kind and settings of a target, e.g. {@code simulator, profile ovmf-4m}. */
+    static String describe(TargetConfig config) {
+        List<String> parts = new ArrayList<>();
+        parts.add(config.kind());
+        config.settings().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " " + value(e.getValue()))
+                .forEach(parts::add);
+        return String.join(", ", parts);
+    }
+
+    private static String value(Object value) {
+        if (value instanceof Duration duration) {
+            return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        }
+        return String.valueOf(value);
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,119 @@
+package hil.reports;
+
+import hil.reports.model.ObservationCodec;
+import hil.reports.model.ScenarioResult;
+import io.cucumber.plugin.ConcurrentEventListener;
+import io.cucumber.plugin.event.EmbedEvent;
+import io.cucumber.plugin.event.EventPublisher;
+import io.cucumber.plugin.event.Node;
+import io.cucumber.plugin.event.TestCase;
+import io.cucumber.plugin.event.TestCaseFinished;
+import io.cucumber.plugin.event.TestCaseStarted;
+import io.cucumber.plugin.event.TestRunFinished;
+import io.cucumber.plugin.event.TestSourceParsed;
+import io.cucumber.plugin.event.TestStepFinished;
+import io.cucumber.plugin.event.TestStepStarted;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Records every scenario of a Cucumber run on one target, with the observations its steps attached, and writes
+ * them to {@code <dir>/results.json} when the run finishes.
+ *
+ * <p>Use as {@code cucumber.plugin=hil.reports.RecordingPlugin:<dir>}. The target's name is read from the system
+ * property {@value #TARGET_PROPERTY} (default {@value #DEFAULT_TARGET}) when the plugin is created. Step
+ * definitions attach each observation with {@link ObservationCodec#MEDIA_TYPE}; an attachment of that type that
+ * does not decode fails the step that attached it. Safe for parallel runs: state is kept per test case.
+ */
+public final class RecordingPlugin implements ConcurrentEventListener {
+
+    /** System property naming the target the run is on. */
+    public static final String TARGET_PROPERTY = "hil.target";
+    /** Target name used when {@value #TARGET_PROPERTY} is not set. */
+    public static final String DEFAULT_TARGET = "simulator";
+
+    private final Path dir;
+    private final String target;
+    private final Map<UUID, ScenarioRecorder> running = new ConcurrentHashMap<>();
+    private final Map<URI, String> featureNames = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<ScenarioResult> finished = new ConcurrentLinkedQueue<>();
+
+    /** @param dir the directory that receives {@code results.json}; created if missing */
+    public RecordingPlugin(String dir) {
+        this.dir = Path.of(dir);
+        this.target = System.getProperty(TARGET_PROPERTY, DEFAULT_TARGET);
+    }
+
+    /** Reads the results a run left in {@code dir}; fails with a {@link ReportException} naming the file. */
+    public static List<ScenarioResult> readResults(Path dir) {
+        return ResultsFile.read(dir);
+    }
+
+    @Override
+    public void setEventPublisher(EventPublisher publisher) {
+        publisher.registerHandlerFor(TestSourceParsed.class, this::sourceParsed);
+        publisher.registerHandlerFor(TestCaseStarted.class,
+                e -> running.put(e.getTestCase().getId(), new ScenarioRecorder(target, e.getTestCase())));
+        publisher.registerHandlerFor(TestStepStarted.class,
+                e -> recorder(e.getTestCase()).stepStarted(e.getTestStep()));
+        publisher.registerHandlerFor(TestStepFinished.class,
+                e -> recorder(e.getTestCase()).stepFinished(e.getTestStep(), e.getResult()));
+        publisher.registerHandlerFor(EmbedEvent.class, this::embedded);
+        publisher.registerHandlerFor(TestCaseFinished.class, this::caseFinished);
+        publisher.registerHandlerFor(TestRunFinished.class, e -> ResultsFile.write(dir, results()));
+    }
+
+    private void sourceParsed(TestSourceParsed event) {
+        for (Node node : event.getNodes()) {
+            if (node instanceof Node.Feature) {
+                node.getName().filter(n -> !n.isBlank()).ifPresent(n -> featureNames.put(event.getUri(), n));
+            }
+        }
+    }
+
+    private void embedded(EmbedEvent event) {
+        if (ObservationCodec.MEDIA_TYPE.equals(event.getMediaType())) {
+            // Decoding here (not at the end) makes a malformed attachment fail the step that made it.
+            recorder(event.getTestCase()).observed(ObservationCodec.decode(event.getData()));
+        }
+    }
+
+    private void caseFinished(TestCaseFinished event) {
+        TestCase testCase = event.getTestCase();
+        ScenarioRecorder recorder = running.remove(testCase.getId());
+        if (recorder == null) {
+            recorder = new ScenarioRecorder(target, testCase);
+        }
+        finished.add(recorder.finish(event.getResult(), featureName(testCase.getUri())));
+    }
+
+    private ScenarioRecorder recorder(TestCase testCase) {
+        // Created on demand so that no event is dropped even if the start of its test case was missed.
+        return running.computeIfAbsent(testCase.getId(), id -> new ScenarioRecorder(target, testCase));
+    }
+
+    private String featureName(URI uri) {
+        String name = featureNames.get(uri);
+        if (name != null) {
+            return name;
+        }
+        String path = uri.getSchemeSpecificPart();
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        return file.endsWith(".feature") ? file.substring(0, file.length() - ".feature".length()) : file;
+    }
+
+    /** The results in a stable order (feature, then line), whatever order parallel threads finished in. */
+    private List<ScenarioResult> results() {
+        List<ScenarioResult> results = new ArrayList<>(finished);
+        results.sort(Comparator.comparing(ScenarioResult::featureUri).thenComparingInt(ScenarioResult::line));
+        return results;
+    }
+}

@@ -1,0 +1,102 @@
+package hil.reports;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import hil.reports.model.ScenarioResult;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the report of a run over one or more targets into a directory:
+ * <ul>
+ *   <li>{@code summary.json}: counts per target, number of scenarios, divergences, generation time;</li>
+ *   <li>{@code junit/<target>.xml}: JUnit XML for CI;</li>
+ *   <li>{@code observations.json}: every observation, by target, scenario and step;</li>
+ *   <li>{@code index.html}: a self-contained page with totals, a scenario × target matrix and details.</li>
+ * </ul>
+ * Files already in the directory (Cucumber's own {@code cucumber-<target>.html}) are linked, not touched.
+ */
+public final class ReportWriter {
+
+    private ReportWriter() {
+    }
+
+    /**
+     * Writes the report and returns its summary.
+     *
+     * @throws ReportException naming the file that could not be written
+     */
+    public static Summary write(Path reportDir, List<ScenarioResult> results) {
+        return write(reportDir, results, Instant.now(), Locations.workingDirectory());
+    }
+
+    static Summary write(Path reportDir, List<ScenarioResult> results, Instant generated, Path workingDir) {
+        List<ScenarioResult> sorted = new ArrayList<>(results);
+        // Stable: within a feature and line, targets keep the order the caller gave them.
+        sorted.sort(Comparator.comparing(ScenarioResult::featureUri).thenComparingInt(ScenarioResult::line));
+        Summary summary = Summary.of(results, generated);
+        Path junit = reportDir.resolve("junit");
+        createDirectories(junit);
+        writeFile(reportDir.resolve("summary.json"), file -> Json.MAPPER.writeValue(file.toFile(), toJson(summary)));
+        for (String target : summary.targets().keySet()) {
+            List<ScenarioResult> ofTarget = sorted.stream().filter(r -> r.target().equals(target)).toList();
+            writeFile(junit.resolve(Text.fileName(target) + ".xml"),
+                    new JunitXml(target, ofTarget, generated, workingDir)::write);
+        }
+        writeFile(reportDir.resolve("observations.json"), file -> ObservationsJson.write(file, sorted));
+        writeFile(reportDir.resolve("index.html"), file -> Files.writeString(file,
+                new HtmlReport(summary, sorted, workingDir, target -> cucumberReport(reportDir, target)).render()));
+        return summary;
+    }
+
+    /** The name of Cucumber's own HTML report for a target, if the run left one in the report directory. */
+    static String cucumberReport(Path reportDir, String target) {
+        String name = "cucumber-" + Text.fileName(target) + ".html";
+        return Files.isRegularFile(reportDir.resolve(name)) ? name : null;
+    }
+
+    private static ObjectNode toJson(Summary summary) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode targets = root.putObject("targets");
+        for (Map.Entry<String, Summary.Counts> entry : summary.targets().entrySet()) {
+            Summary.Counts counts = entry.getValue();
+            ObjectNode target = targets.putObject(entry.getKey());
+            target.put("passed", counts.passed());
+            target.put("failed", counts.failed());
+            target.put("skipped", counts.skipped());
+            target.put("undefined", counts.undefined());
+            target.put("pending", counts.pending());
+            target.put("durationSeconds", counts.durationSeconds());
+        }
+        root.put("divergences", summary.divergences());
+        root.put("scenarios", summary.scenarios());
+        root.put("generated", summary.generated().toString());
+        return root;
+    }
+
+    private interface FileContent {
+        void writeTo(Path file) throws IOException;
+    }
+
+    private static void writeFile(Path file, FileContent content) {
+        try {
+            content.writeTo(file);
+        } catch (IOException | RuntimeException e) {
+            throw new ReportException("cannot write the report file " + file.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ReportException("cannot create the report directory " + dir.toAbsolutePath() + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package hil.reports.model;
+
+import java.util.List;
+
+/**
+ * The outcome of one scenario on one target.
+ *
+ * @param target      target name
+ * @param featureUri  the feature file, as Cucumber names it
+ * @param featureName the feature's title
+ * @param name        the scenario's name
+ * @param line        the scenario's line in the feature file
+ * @param tags        the scenario's tags, with their {@code @}
+ * @param status      the worst step status: {@code PASSED}, {@code FAILED}, {@code SKIPPED}, {@code UNDEFINED},
+ *                    {@code PENDING}, {@code AMBIGUOUS}
+ * @param message     why it did not pass (a failure message or a skip reason), or {@code null}
+ * @param durationNanos wall time of the scenario
+ * @param steps       each step in order
+ */
+public record ScenarioResult(
+        String target,
+        String featureUri,
+        String featureName,
+        String name,
+        int line,
+        List<String> tags,
+        String status,
+        String message,
+        long durationNanos,
+        List<StepResult> steps) {
+
+    public ScenarioResult {
+        tags = List.copyOf(tags);
+        steps = List.copyOf(steps);
+    }
+
+    /** A stable identity of the scenario across targets: feature file and line. */
+    public String key() {
+        return featureUri + ":" + line;
+    }
+}

@@ -1,0 +1,83 @@
+package hil.simulator;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A platform's variable configuration: the PCDs that fix sizes and limits, and the flash geometry. The reference
+ * is Debian's OVMF 2022.11 built with a 4 MB flash; other geometries are named profiles, never a silent change.
+ *
+ * @param name                    profile name used in lab-config
+ * @param maxVariableSize         PcdMaxVariableSize
+ * @param maxAuthVariableSize     PcdMaxAuthVariableSize (0: same as maxVariableSize)
+ * @param maxVolatileVariableSize PcdMaxVolatileVariableSize (0: same as maxVariableSize)
+ * @param maxHwErrVariableSize    PcdMaxHardwareErrorVariableSize
+ * @param hwErrStorageSize        PcdHwErrStorageSize
+ * @param volatileStoreSize       PcdVariableStoreSize
+ * @param varsSize                the whole VARS flash (variable FV, event log, FTW working block and spare)
+ * @param nvRegionSize            PcdFlashNvStorageVariableSize: the variable firmware volume, FV header included
+ * @param blockSize               flash block size
+ * @param fvChecksum              the FV header checksum OVMF ships for this geometry
+ */
+public record Profile(
+        String name,
+        int maxVariableSize,
+        int maxAuthVariableSize,
+        int maxVolatileVariableSize,
+        int maxHwErrVariableSize,
+        int hwErrStorageSize,
+        int volatileStoreSize,
+        int varsSize,
+        int nvRegionSize,
+        int blockSize,
+        int fvChecksum) {
+
+    /** OVMF X64 with FD_SIZE 4 MB, the default of Debian's ovmf package. */
+    public static final Profile OVMF_4M = new Profile("ovmf-4m", 0x8400, 0x8400, 0, 0x8000, 0,
+            0x40000, 0x84000, 0x40000, 0x1000, 0xB8AF);
+
+    /** OVMF X64 with FD_SIZE 1 MB or 2 MB. */
+    public static final Profile OVMF_2M = new Profile("ovmf-2m", 0x2000, 0x2800, 0, 0x8000, 0,
+            0xE000, 0x20000, 0xE000, 0x1000, 0xF919);
+
+    /** MdeModulePkg PCD defaults on a 64 KiB store. */
+    public static final Profile EDK2_DEFAULTS = new Profile("edk2-defaults", 0x400, 0, 0, 0x8000, 0,
+            0x10000, 0x22000, 0x10000, 0x1000, 0);
+
+    public static final List<Profile> ALL = List.of(OVMF_4M, OVMF_2M, EDK2_DEFAULTS);
+
+    public static Optional<Profile> byName(String name) {
+        return ALL.stream().filter(p -> p.name.equals(name)).findFirst();
+    }
+
+    public static List<String> names() {
+        return Arrays.stream(ALL.toArray(Profile[]::new)).map(Profile::name).toList();
+    }
+
+    /** MaxAuthVariableSize as the driver derives it. */
+    public int effectiveMaxAuthVariableSize() {
+        return maxAuthVariableSize != 0 ? maxAuthVariableSize : maxVariableSize;
+    }
+
+    /** MaxVolatileVariableSize as the driver derives it. */
+    public int effectiveMaxVolatileVariableSize() {
+        return maxVolatileVariableSize != 0 ? maxVolatileVariableSize : maxVariableSize;
+    }
+
+    /** GetNonVolatileMaxVariableSize. */
+    public int nonVolatileMaxVariableSize() {
+        int max = Math.max(maxVariableSize, maxAuthVariableSize);
+        return hwErrStorageSize != 0 ? Math.max(max, maxHwErrVariableSize) : max;
+    }
+
+    /** GetMaxVariableSize. */
+    public int maxOfAllVariableSizes() {
+        return Math.max(nonVolatileMaxVariableSize(), maxVolatileVariableSize);
+    }
+
+    /** The FV HeaderLength OVMF uses: 56 bytes plus one block-map entry and its terminator. */
+    public int fvHeaderLength() {
+        return 0x48;
+    }
+}

@@ -1,0 +1,440 @@
+package hil.simulator.store;
+
+import hil.simulator.flash.NorFlash;
+import hil.simulator.uefi.Bytes;
+import hil.simulator.uefi.EfiGuid;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * A variable store in the EDK II format: a 28-byte VARIABLE_STORE_HEADER followed by 4-byte aligned records, each
+ * a variable header (60 bytes authenticated, 32 normal), the CHAR16 name and the data. Record visibility is decided
+ * by the State byte alone (0x3F, or 0x3E without a 0x3F twin); the walk stops at the first header without StartId
+ * 0x55AA. Offsets are relative to the store header.
+ */
+public final class VariableStore {
+
+    public static final int STORE_HEADER_SIZE = 28;
+    public static final int AUTH_HEADER_SIZE = 60;
+    public static final int NORMAL_HEADER_SIZE = 32;
+    public static final int START_ID = 0x55AA;
+    public static final byte FORMATTED = 0x5A;
+    public static final byte HEALTHY = (byte) 0xFE;
+
+    public static final int VAR_HEADER_VALID_ONLY = 0x7F;
+    public static final int VAR_ADDED = 0x3F;
+    public static final int VAR_IN_DELETED_TRANSITION = 0xFE;
+    public static final int VAR_DELETED = 0xFD;
+
+    private final StoreMedium medium;
+    private final boolean authenticated;
+    private final int headerSize;
+    private final int size;
+    private int lastOffset;
+    private long commonTotal;
+    private long hwErrTotal;
+
+    private VariableStore(StoreMedium medium) {
+        this.medium = medium;
+        byte[] b = medium.bytes();
+        int base = medium.base();
+        EfiGuid signature = EfiGuid.read(b, base);
+        this.authenticated = signature.equals(EfiGuid.VARIABLE_STORE_AUTHENTICATED);
+        this.headerSize = authenticated ? AUTH_HEADER_SIZE : NORMAL_HEADER_SIZE;
+        this.size = (int) Bytes.u32(b, base + 16);
+        recount();
+    }
+
+    /** Formats an empty store in RAM (the volatile store), with the given signature. */
+    public static VariableStore inRam(int size, boolean authenticated) {
+        RamMedium ram = new RamMedium(size);
+        ram.write(0, header(size, authenticated));
+        return new VariableStore(ram);
+    }
+
+    /**
+     * Opens the store on flash behind a firmware-volume header of {@code fvHeaderLength} bytes.
+     *
+     * @throws StoreFormatException if the store header is not a valid, formatted, healthy store
+     */
+    public static VariableStore onFlash(NorFlash flash, int fvHeaderLength, int regionSize) {
+        byte[] b = flash.view();
+        EfiGuid signature = EfiGuid.read(b, fvHeaderLength);
+        if (!signature.equals(EfiGuid.VARIABLE_STORE_AUTHENTICATED) && !signature.equals(EfiGuid.VARIABLE_STORE_NORMAL)) {
+            throw new StoreFormatException("variable store at 0x" + Integer.toHexString(fvHeaderLength)
+                    + " has an unknown signature " + signature);
+        }
+        if (b[fvHeaderLength + 20] != FORMATTED || b[fvHeaderLength + 21] != HEALTHY) {
+            throw new StoreFormatException("variable store is not formatted and healthy (Format 0x"
+                    + Integer.toHexString(b[fvHeaderLength + 20] & 0xFF) + ", State 0x" + Integer.toHexString(b[fvHeaderLength + 21] & 0xFF) + ")");
+        }
+        long size = Bytes.u32(b, fvHeaderLength + 16);
+        if (size < STORE_HEADER_SIZE || fvHeaderLength + size > regionSize) {
+            throw new StoreFormatException("variable store Size 0x" + Long.toHexString(size) + " does not fit the "
+                    + "0x" + Integer.toHexString(regionSize) + "-byte region");
+        }
+        return new VariableStore(new FlashMedium(flash, fvHeaderLength, regionSize));
+    }
+
+    /** A 28-byte VARIABLE_STORE_HEADER. */
+    public static byte[] header(int size, boolean authenticated) {
+        byte[] h = new byte[STORE_HEADER_SIZE];
+        (authenticated ? EfiGuid.VARIABLE_STORE_AUTHENTICATED : EfiGuid.VARIABLE_STORE_NORMAL).write(h, 0);
+        Bytes.put32(h, 16, size);
+        h[20] = FORMATTED;
+        h[21] = HEALTHY;
+        return h;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    /** Size of one variable header in this store's format (60 or 32). */
+    public int headerSize() {
+        return headerSize;
+    }
+
+    /** The Size field of the store header. */
+    public int size() {
+        return size;
+    }
+
+    /** First free offset: end of the used area. */
+    public int lastOffset() {
+        return lastOffset;
+    }
+
+    /** Footprint of every record that is not hardware-error, live or dead (as EDK II counts until reclaim). */
+    public long commonTotal() {
+        return commonTotal;
+    }
+
+    public long hwErrTotal() {
+        return hwErrTotal;
+    }
+
+    // ---- record fields -------------------------------------------------------------------------------------
+
+    private byte[] b() {
+        return medium.bytes();
+    }
+
+    private int abs(int offset) {
+        return medium.base() + offset;
+    }
+
+    /** Whether a header with StartId 0x55AA starts at {@code offset} inside the store. */
+    public boolean isValidHeader(int offset) {
+        return offset >= STORE_HEADER_SIZE && offset + headerSize <= size && Bytes.u16(b(), abs(offset)) == START_ID;
+    }
+
+    public int state(int offset) {
+        return b()[abs(offset) + 2] & 0xFF;
+    }
+
+    public int attributes(int offset) {
+        return (int) Bytes.u32(b(), abs(offset) + 4);
+    }
+
+    private boolean sizesUnreadable(int offset) {
+        byte[] b = b();
+        int a = abs(offset);
+        return (b[a + 2] & 0xFF) == 0xFF || Bytes.u32(b, a + 4) == 0xFFFFFFFFL
+                || Bytes.u32(b, a + nameSizeField()) == 0xFFFFFFFFL || Bytes.u32(b, a + nameSizeField() + 4) == 0xFFFFFFFFL;
+    }
+
+    private int nameSizeField() {
+        return authenticated ? 36 : 8;
+    }
+
+    /** NameSize, read as 0 for a header whose State, Attributes or sizes are still erased. */
+    public long nameSize(int offset) {
+        return sizesUnreadable(offset) ? 0 : Bytes.u32(b(), abs(offset) + nameSizeField());
+    }
+
+    public long dataSize(int offset) {
+        return sizesUnreadable(offset) ? 0 : Bytes.u32(b(), abs(offset) + nameSizeField() + 4);
+    }
+
+    public EfiGuid vendor(int offset) {
+        return EfiGuid.read(b(), abs(offset) + headerSize - EfiGuid.SIZE);
+    }
+
+    /** The name bytes (NameSize of them, NUL included). */
+    public byte[] nameBytes(int offset) {
+        int a = abs(offset) + headerSize;
+        return Arrays.copyOfRange(b(), a, a + (int) nameSize(offset));
+    }
+
+    public byte[] data(int offset) {
+        int a = abs(offset) + headerSize + (int) nameSize(offset);
+        return Arrays.copyOfRange(b(), a, a + (int) dataSize(offset));
+    }
+
+    /** Copies the data into {@code target} at {@code targetOffset}. */
+    public void copyData(int offset, byte[] target, int targetOffset) {
+        int a = abs(offset) + headerSize + (int) nameSize(offset);
+        System.arraycopy(b(), a, target, targetOffset, (int) dataSize(offset));
+    }
+
+    /** Whether the record's vendor and name equal the given GUID and NUL-terminated name bytes. */
+    public boolean matches(int offset, EfiGuid vendor, byte[] name) {
+        if (nameSize(offset) != name.length || !vendor.matches(b(), abs(offset) + headerSize - EfiGuid.SIZE)) {
+            return false;
+        }
+        int a = abs(offset) + headerSize;
+        return Arrays.equals(b(), a, a + name.length, name, 0, name.length);
+    }
+
+    /** Offset of the record after the one at {@code offset}, clamped to the store end. */
+    public int next(int offset) {
+        long end = (long) offset + headerSize + nameSize(offset) + dataSize(offset);
+        long aligned = (end + 3) & ~3L;
+        return (int) Math.min(aligned, size);
+    }
+
+    public int firstOffset() {
+        return Bytes.align4(STORE_HEADER_SIZE);
+    }
+
+    /** Offsets of every record with a valid header, in physical order, whatever its State. */
+    public List<Integer> records() {
+        List<Integer> out = new ArrayList<>();
+        for (int off = firstOffset(); isValidHeader(off); off = next(off)) {
+            out.add(off);
+        }
+        return out;
+    }
+
+    public static boolean isVisibleState(int state) {
+        return state == VAR_ADDED || state == (VAR_ADDED & VAR_IN_DELETED_TRANSITION);
+    }
+
+    // ---- lookup --------------------------------------------------------------------------------------------
+
+    /**
+     * FindVariableEx: the first 0x3F record with this name and vendor, else the last 0x3E one; records whose
+     * attributes fail {@code visible} are skipped.
+     */
+    public Lookup find(byte[] name, EfiGuid vendor, IntPredicate visible) {
+        int inTransition = -1;
+        for (int off = firstOffset(); isValidHeader(off); off = next(off)) {
+            int st = state(off);
+            if (!isVisibleState(st) || !visible.test(attributes(off)) || !matches(off, vendor, name)) {
+                continue;
+            }
+            if (st == VAR_ADDED) {
+                return new Lookup(off, inTransition);
+            }
+            inTransition = off;
+        }
+        return inTransition >= 0 ? new Lookup(inTransition, -1) : Lookup.NONE;
+    }
+
+    /** Whether the visible record at {@code offset} should be enumerated: 0x3F, or 0x3E without a 0x3F twin. */
+    public boolean isEnumerable(int offset) {
+        int st = state(offset);
+        if (st == VAR_ADDED) {
+            return true;
+        }
+        if (st != (VAR_ADDED & VAR_IN_DELETED_TRANSITION)) {
+            return false;
+        }
+        byte[] name = nameBytes(offset);
+        EfiGuid vendor = vendor(offset);
+        for (int off = firstOffset(); isValidHeader(off); off = next(off)) {
+            if (off != offset && state(off) == VAR_ADDED && matches(off, vendor, name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Result of {@link #find}: the record found (or -1) and its in-deleted-transition twin (or -1). */
+    public record Lookup(int offset, int inDeletedTransition) {
+        public static final Lookup NONE = new Lookup(-1, -1);
+
+        public boolean found() {
+            return offset >= 0;
+        }
+    }
+
+    // ---- writes --------------------------------------------------------------------------------------------
+
+    /** Builds a record (State 0xFF) in this store's format. */
+    public byte[] buildRecord(EfiGuid vendor, byte[] name, int attributes, byte[] data, int state) {
+        byte[] r = new byte[headerSize + name.length + data.length];
+        Bytes.put16(r, 0, START_ID);
+        r[2] = (byte) state;
+        Bytes.put32(r, 4, attributes & 0xFFFFFFFFL);
+        Bytes.put32(r, nameSizeField(), name.length);
+        Bytes.put32(r, nameSizeField() + 4, data.length);
+        vendor.write(r, headerSize - EfiGuid.SIZE);
+        System.arraycopy(name, 0, r, headerSize, name.length);
+        System.arraycopy(data, 0, r, headerSize + name.length, data.length);
+        return r;
+    }
+
+    /** Aligned footprint of a record of this size. */
+    public int footprint(int nameSize, int dataSize) {
+        return Bytes.align4(headerSize + nameSize + dataSize);
+    }
+
+    /** Whether the record fits between the used area and the store end. */
+    public boolean fits(int recordLength) {
+        return (long) lastOffset + recordLength <= size;
+    }
+
+    /**
+     * Appends a record at the end of the used area: on flash, the record with State 0xFF in one program operation and
+     * then its State byte 0x3F; in RAM, one copy with State 0x3F. Totals advance by the aligned footprint.
+     *
+     * @return the record's offset
+     */
+    public int append(EfiGuid vendor, byte[] name, int attributes, byte[] data) {
+        int offset = lastOffset;
+        if (medium.twoStepCommit()) {
+            medium.write(offset, buildRecord(vendor, name, attributes, data, 0xFF));
+            medium.write(offset + 2, new byte[] {(byte) VAR_ADDED});
+        } else {
+            medium.write(offset, buildRecord(vendor, name, attributes, data, VAR_ADDED));
+        }
+        int footprint = footprint(name.length, data.length);
+        lastOffset = offset + footprint;
+        if (isHwErr(attributes)) {
+            hwErrTotal += footprint;
+        } else {
+            commonTotal += footprint;
+        }
+        return offset;
+    }
+
+    /** ANDs the State byte of the record at {@code offset} with {@code mask} (only clears bits). */
+    public void clearState(int offset, int mask) {
+        medium.write(offset + 2, new byte[] {(byte) (state(offset) & mask)});
+    }
+
+    private static boolean isHwErr(int attributes) {
+        return (attributes & 0x09) == 0x09;
+    }
+
+    /** Whether any byte between the used area and the store end is not 0xFF (a torn write). */
+    public boolean hasTornTail() {
+        byte[] b = b();
+        for (int i = abs(lastOffset); i < abs(size); i++) {
+            if (b[i] != (byte) 0xFF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Recomputes the used area and the totals from the records (all states count). */
+    private void recount() {
+        commonTotal = 0;
+        hwErrTotal = 0;
+        int off = firstOffset();
+        for (; isValidHeader(off); off = next(off)) {
+            int fp = next(off) - off;
+            if (isHwErr(attributes(off))) {
+                hwErrTotal += fp;
+            } else {
+                commonTotal += fp;
+            }
+        }
+        lastOffset = Math.min(off, size);
+    }
+
+    /**
+     * Reclaim: rewrites the store with the live records only. 0x3F records keep their order (except the one being
+     * updated); 0x3E records without a copy already kept are promoted to 0x3F; then {@code newRecord} (if any) is
+     * appended as 0x3F.
+     *
+     * @param updating  offset of the record being replaced, or -1
+     * @param twin      its in-deleted-transition twin, or -1
+     * @param newRecord a record built by {@link #buildRecord}, or {@code null}
+     * @param quota     checks the new totals (common, hwErr); returns false to refuse
+     * @return the new record's offset, -1 if none was given, or -2 if it did not fit (the store is then unchanged)
+     */
+    public int reclaim(int updating, int twin, byte[] newRecord, Quota quota) {
+        byte[] image = new byte[size];
+        Arrays.fill(image, (byte) 0xFF);
+        System.arraycopy(b(), abs(0), image, 0, STORE_HEADER_SIZE);
+        int pos = firstOffset();
+        long common = 0;
+        long hwErr = 0;
+        List<Integer> kept = new ArrayList<>();
+        for (int off : records()) {
+            if (off != updating && state(off) == VAR_ADDED) {
+                int len = next(off) - off;
+                System.arraycopy(b(), abs(off), image, pos, len);
+                kept.add(pos);
+                pos += len;
+                if (isHwErr(attributes(off))) {
+                    hwErr += len;
+                } else {
+                    common += len;
+                }
+            }
+        }
+        for (int off : records()) {
+            if (off == updating || off == twin || state(off) != (VAR_ADDED & VAR_IN_DELETED_TRANSITION)) {
+                continue;
+            }
+            byte[] name = nameBytes(off);
+            EfiGuid vendor = vendor(off);
+            boolean present = false;
+            for (int k : kept) {
+                if (nameSizeIn(image, k) == name.length && vendor.matches(image, k + headerSize - EfiGuid.SIZE)
+                        && Arrays.equals(image, k + headerSize, k + headerSize + name.length, name, 0, name.length)) {
+                    present = true;
+                    break;
+                }
+            }
+            if (present) {
+                continue;
+            }
+            int len = next(off) - off;
+            System.arraycopy(b(), abs(off), image, pos, len);
+            image[pos + 2] = (byte) VAR_ADDED;
+            kept.add(pos);
+            pos += len;
+            if (isHwErr(attributes(off))) {
+                hwErr += len;
+            } else {
+                common += len;
+            }
+        }
+        int newOffset = -1;
+        if (newRecord != null) {
+            int len = Bytes.align4(newRecord.length);
+            int attrs = (int) Bytes.u32(newRecord, 4);
+            long newCommon = common + (isHwErr(attrs) ? 0 : len);
+            long newHwErr = hwErr + (isHwErr(attrs) ? len : 0);
+            if ((long) pos + len > size || !quota.allows(newCommon, newHwErr)) {
+                return -2;
+            }
+            System.arraycopy(newRecord, 0, image, pos, newRecord.length);
+            image[pos + 2] = (byte) VAR_ADDED;
+            newOffset = pos;
+            pos += len;
+        }
+        medium.rewrite(image);
+        recount();
+        return newOffset;
+    }
+
+    private int nameSizeIn(byte[] image, int off) {
+        return (int) Bytes.u32(image, off + nameSizeField());
+    }
+
+    /** Quota test applied to the totals a reclaim would produce. */
+    @FunctionalInterface
+    public interface Quota {
+        boolean allows(long commonTotal, long hwErrTotal);
+    }
+}

@@ -1,0 +1,38 @@
+package hil.steps;
+
+import hil.targets.Capability;
+import io.cucumber.java.Before;
+import io.cucumber.java.Scenario;
+import org.opentest4j.TestAbortedException;
+
+/** Per-scenario set-up: binds the scenario and applies {@code @requires:} and {@code @target:} tags up front. */
+public final class Hooks {
+
+    private final ScenarioState state;
+
+    public Hooks(ScenarioState state) {
+        this.state = state;
+    }
+
+    @Before(order = 0)
+    public void bind(Scenario scenario) {
+        state.begin(scenario);
+        for (String tag : scenario.getSourceTagNames()) {
+            if (tag.startsWith("@requires:")) {
+                String wanted = tag.substring("@requires:".length());
+                Capability capability = Capability.fromTag(wanted).orElseThrow(() -> new IllegalArgumentException(
+                        "unknown capability in tag " + tag + " (known: raw-calls, shell-vars, os-phase, fault-injection, reset, snapshot)"));
+                if (!state.target().capabilities().contains(capability)) {
+                    throw new TestAbortedException("not observable on target " + state.targetName()
+                            + ": the scenario requires " + wanted);
+                }
+            } else if (tag.startsWith("@target:")) {
+                String wanted = tag.substring("@target:".length());
+                if (!wanted.equals(state.targetName())) {
+                    throw new TestAbortedException("not observable on target " + state.targetName()
+                            + ": the scenario is for target " + wanted + " only");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package hil.steps;
+
+import hil.targets.HilException;
+import hil.targets.Target;
+import hil.targets.TargetKind;
+import hil.targets.TargetKinds;
+import hil.targets.labconfig.LabConfig;
+import hil.targets.labconfig.TargetConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The targets of this run, one instance per target name, started on first use and closed when the JVM exits. The
+ * target comes from the system property {@code hil.target} (default {@code simulator}), its definition from the
+ * lab-config directory in {@code hil.lab-config} (default: the nearest {@code lab-config/} at or above the working
+ * directory).
+ */
+final class TargetSession {
+
+    /** System property naming the target of this run. */
+    static final String TARGET_PROPERTY = "hil.target";
+    /** System property naming the lab-config directory. */
+    static final String LAB_CONFIG_PROPERTY = "hil.lab-config";
+    static final String DEFAULT_TARGET = "simulator";
+
+    private static final ConcurrentHashMap<String, Target> TARGETS = new ConcurrentHashMap<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TargetSession::closeAll, "hil-target-shutdown"));
+    }
+
+    private TargetSession() {
+    }
+
+    static String targetName() {
+        return System.getProperty(TARGET_PROPERTY, DEFAULT_TARGET);
+    }
+
+    /** The running instance of this run's target, started if needed. */
+    static Target current() {
+        return TARGETS.computeIfAbsent(targetName(), TargetSession::start);
+    }
+
+    private static Target start(String name) {
+        LabConfig config = LabConfig.load(labConfigDir(), TargetKinds.all());
+        TargetConfig target = config.target(name).orElseThrow(() -> new HilException(
+                "unknown target '" + name + "' (lab-config " + config.dir() + " has: " + String.join(", ", config.names()) + ")"));
+        TargetKind kind = TargetKinds.byName(target.kind()).orElseThrow(() -> new HilException(
+                "target '" + name + "' has unknown kind '" + target.kind() + "'"));
+        TargetKind.Availability availability = kind.availability(target);
+        if (!availability.available()) {
+            throw new HilException("target '" + name + "' is not available on this machine: " + availability.reason());
+        }
+        return kind.create(target);
+    }
+
+    static Path labConfigDir() {
+        String configured = System.getProperty(LAB_CONFIG_PROPERTY);
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("lab-config");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new HilException("no lab-config directory found at or above " + Path.of("").toAbsolutePath()
+                + "; set -D" + LAB_CONFIG_PROPERTY + "=DIR");
+    }
+
+    static void closeAll() {
+        TARGETS.values().forEach(t -> {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                System.err.println("hil: closing target " + t.name() + " failed: " + e.getMessage());
+            }
+        });
+        TARGETS.clear();
+    }
+}

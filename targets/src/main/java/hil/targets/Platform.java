@@ -1,0 +1,27 @@
+package hil.targets;
+
+import hil.reports.model.Observation;
+
+/** Boot phases and platform events of a target. */
+public interface Platform {
+
+    /** Brings the target to a freshly booted state with its factory variable store. */
+    Observation bootFresh();
+
+    Observation signalEndOfDxe();
+
+    Observation signalReadyToBoot();
+
+    Observation exitBootServices();
+
+    Observation setVirtualAddressMap();
+
+    /** Resets the platform: non-volatile variables survive, volatile ones do not. */
+    Observation reset();
+
+    /** Arms a power cut during the next variable write; the target restarts and recovers after it. */
+    Observation losePowerDuringNextWrite();
+
+    /** The phase the target is in now. */
+    Phase phase();
+}

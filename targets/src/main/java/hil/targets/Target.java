@@ -1,0 +1,32 @@
+package hil.targets;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A system under test: the simulator, a QEMU+OVMF instance or a physical board. Steps reach its functions only
+ * through the small capability interfaces ({@link VariableServices}, {@link Platform}).
+ */
+public interface Target extends AutoCloseable {
+
+    /** The target's name from lab-config. */
+    String name();
+
+    /** What this target can do. */
+    Set<Capability> capabilities();
+
+    /** The variable services, available on every target. */
+    VariableServices variables();
+
+    /** Phase events, reset and power loss. */
+    Platform platform();
+
+    /** Extra capability interfaces a target may offer, by type. */
+    default <T> Optional<T> extension(Class<T> type) {
+        return Optional.empty();
+    }
+
+    /** Releases everything the target holds (processes, ports). */
+    @Override
+    void close();
+}

@@ -1,0 +1,40 @@
+package hil.targets;
+
+import hil.targets.labconfig.SettingSpec;
+import hil.targets.labconfig.TargetConfig;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A kind of target ({@code simulator}, {@code qemu-ovmf}, {@code board}): which settings its lab-config entry
+ * accepts, what it can do, whether it can run on this machine, and how to start one.
+ */
+public interface TargetKind {
+
+    /** The value of {@code kind:} in lab-config. */
+    String name();
+
+    /** The kind-specific keys accepted under {@code settings:}, with their types and defaults. */
+    List<SettingSpec> settings();
+
+    /** The capabilities every target of this kind has. */
+    Set<Capability> capabilities();
+
+    /** Whether a target of this kind can run here; {@link Availability#reason()} says why not. */
+    Availability availability(TargetConfig config);
+
+    /** Starts a target. */
+    Target create(TargetConfig config);
+
+    /** Result of an availability check. */
+    record Availability(boolean available, String reason) {
+        public static Availability yes() {
+            return new Availability(true, "available");
+        }
+
+        public static Availability no(String reason) {
+            return new Availability(false, reason);
+        }
+    }
+}

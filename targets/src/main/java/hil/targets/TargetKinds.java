@@ -1,0 +1,23 @@
+package hil.targets;
+
+import hil.targets.simulator.SimulatorKind;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The target kinds this build knows, by their lab-config {@code kind:} name. */
+public final class TargetKinds {
+
+    private static final List<TargetKind> ALL = List.of(new SimulatorKind());
+
+    private TargetKinds() {
+    }
+
+    public static List<TargetKind> all() {
+        return ALL;
+    }
+
+    public static Optional<TargetKind> byName(String name) {
+        return ALL.stream().filter(k -> k.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,228 @@
+package hil.targets.simulator;
+
+import hil.reports.model.Observation;
+import hil.reports.model.Observation.Keys;
+import hil.simulator.Profile;
+import hil.simulator.platform.SimulatedPlatform;
+import hil.simulator.runtime.VariableRuntimeDxe;
+import hil.simulator.uefi.Attributes;
+import hil.simulator.uefi.Bytes;
+import hil.simulator.uefi.EfiGuid;
+import hil.simulator.uefi.EfiStatus;
+import hil.simulator.uefi.Ucs2;
+import hil.targets.Capability;
+import hil.targets.Phase;
+import hil.targets.Platform;
+import hil.targets.Target;
+import hil.targets.VariableServices;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** The simulator as a target: every call goes through the full DXE → communicate buffer → SMM path. */
+final class SimulatorTarget implements Target, VariableServices, Platform {
+
+    private final String name;
+    private final Profile profile;
+    private final Set<Capability> capabilities;
+    private SimulatedPlatform machine;
+
+    SimulatorTarget(String name, Profile profile, Set<Capability> capabilities) {
+        this.name = name;
+        this.profile = profile;
+        this.capabilities = Set.copyOf(capabilities);
+        this.machine = new SimulatedPlatform(profile);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public VariableServices variables() {
+        return this;
+    }
+
+    @Override
+    public Platform platform() {
+        return this;
+    }
+
+    @Override
+    public <T> java.util.Optional<T> extension(Class<T> type) {
+        return type == SimulatedPlatform.class ? java.util.Optional.of(type.cast(machine)) : java.util.Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        machine = null;
+    }
+
+    @Override
+    public Phase phase() {
+        return switch (machine.phase()) {
+            case BOOT -> Phase.BOOT;
+            case RUNTIME -> Phase.RUNTIME;
+            case VIRTUAL -> Phase.VIRTUAL;
+        };
+    }
+
+    // ---- variable services ---------------------------------------------------------------------------------
+
+    /** Runs one call on the machine and times it; a power cut during the call is recorded as such. */
+    private <T> Observation observe(String operation, Map<String, String> inputs,
+                                    Function<VariableRuntimeDxe, T> call, Function<T, Result> decode) {
+        String phase = phase().label();
+        long start = System.nanoTime();
+        SimulatedPlatform.Outcome<T> outcome = machine.call(call);
+        long duration = System.nanoTime() - start;
+        if (outcome.powerLost()) {
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put("powerLost", "true");
+            out.put("detail", outcome.powerLoss().getMessage() + "; the target restarted");
+            return new Observation(operation, inputs, null, out, phase, name, duration, null);
+        }
+        Result r = decode.apply(outcome.result());
+        return new Observation(operation, inputs, r.status.efiName(), r.outputs, phase, name, duration, null);
+    }
+
+    private record Result(EfiStatus status, Map<String, String> outputs) {
+    }
+
+    private static Map<String, String> inputs(Object... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], String.valueOf(kv[i + 1]));
+        }
+        return m;
+    }
+
+    @Override
+    public Observation getVariable(String varName, EfiGuid vendor, long dataSize) {
+        long size = dataSize == LARGE_BUFFER ? profile.maxOfAllVariableSizes() : dataSize;
+        Map<String, String> in = inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.DATA_SIZE, size);
+        return observe("GetVariable", in,
+                dxe -> dxe.getVariable(Ucs2.encode(varName), vendor, size, 0, size != 0),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (r.status() == EfiStatus.SUCCESS || r.status() == EfiStatus.BUFFER_TOO_SMALL) {
+                        out.put(Keys.DATA_SIZE, String.valueOf(r.dataSize()));
+                        out.put(Keys.ATTRIBUTES, Attributes.format(r.attributes()));
+                    }
+                    if (r.data() != null) {
+                        out.put(Keys.DATA, Bytes.hex(r.data()));
+                    }
+                    return new Result(r.status(), out);
+                });
+    }
+
+    @Override
+    public Observation getNextVariableName(String varName, EfiGuid vendor, long nameSize) {
+        byte[] current = Ucs2.encode(varName);
+        long size = nameSize == LARGE_BUFFER ? 1024 : nameSize;
+        byte[] buffer = new byte[(int) Math.max(size, current.length)];
+        System.arraycopy(current, 0, buffer, 0, current.length);
+        Map<String, String> in = inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.NAME_SIZE, size);
+        return observe("GetNextVariableName", in,
+                dxe -> dxe.getNextVariableName(size, buffer, vendor),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (r.status() == EfiStatus.SUCCESS || r.status() == EfiStatus.BUFFER_TOO_SMALL) {
+                        out.put(Keys.NAME_SIZE, String.valueOf(r.nameSize()));
+                    }
+                    if (r.status() == EfiStatus.SUCCESS) {
+                        out.put(Keys.NAME, Ucs2.decode(r.name(), 0, r.name().length));
+                        out.put(Keys.VENDOR, r.vendor().toString());
+                    }
+                    return new Result(r.status(), out);
+                });
+    }
+
+    @Override
+    public Observation setVariable(String varName, EfiGuid vendor, int attributes, byte[] data) {
+        Map<String, String> in = inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
+                Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
+                Keys.DATA, Bytes.hex(data));
+        return observe("SetVariable", in,
+                dxe -> dxe.setVariable(Ucs2.encode(varName), vendor, attributes, data.length, data),
+                status -> new Result(status, Map.of()));
+    }
+
+    @Override
+    public Observation queryVariableInfo(int attributes) {
+        Map<String, String> in = inputs(Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL));
+        return observe("QueryVariableInfo", in,
+                dxe -> dxe.queryVariableInfo(attributes, true),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (r.status() == EfiStatus.SUCCESS) {
+                        out.put(Keys.MAX_STORAGE, String.valueOf(r.maximumVariableStorageSize()));
+                        out.put(Keys.REMAINING_STORAGE, String.valueOf(r.remainingVariableStorageSize()));
+                        out.put(Keys.MAX_VARIABLE_SIZE, String.valueOf(r.maximumVariableSize()));
+                    }
+                    return new Result(r.status(), out);
+                });
+    }
+
+    // ---- platform ------------------------------------------------------------------------------------------
+
+    private Observation event(String operation, java.util.function.Supplier<EfiStatus> action) {
+        String phase = phase().label();
+        long start = System.nanoTime();
+        EfiStatus status = action.get();
+        return new Observation(operation, Map.of(), status == null ? null : status.efiName(), Map.of(), phase, name,
+                System.nanoTime() - start, null);
+    }
+
+    @Override
+    public Observation bootFresh() {
+        return event("BootFresh", () -> {
+            machine.factoryReset();
+            return null;
+        });
+    }
+
+    @Override
+    public Observation signalEndOfDxe() {
+        return event("EndOfDxe", machine::signalEndOfDxe);
+    }
+
+    @Override
+    public Observation signalReadyToBoot() {
+        return event("ReadyToBoot", machine::signalReadyToBoot);
+    }
+
+    @Override
+    public Observation exitBootServices() {
+        return event("ExitBootServices", machine::exitBootServices);
+    }
+
+    @Override
+    public Observation setVirtualAddressMap() {
+        return event("SetVirtualAddressMap", machine::setVirtualAddressMap);
+    }
+
+    @Override
+    public Observation reset() {
+        return event("ResetSystem", () -> {
+            machine.reset();
+            return null;
+        });
+    }
+
+    @Override
+    public Observation losePowerDuringNextWrite() {
+        return event("ArmPowerLoss", () -> {
+            machine.losePowerDuringNextWrite();
+            return null;
+        });
+    }
+}
