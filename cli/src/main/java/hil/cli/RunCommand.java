@@ -75,6 +75,10 @@ final class RunCommand implements Callable<Integer> {
         Expression tagExpression = tagExpression();
         LabConfig lab = LabConfigLocation.load(labConfig, env);
         List<Selected> selected = select(lab);
+        if (paths.isEmpty() && !Files.isDirectory(Path.of(DEFAULT_FEATURES))) {
+            throw new BadInputException("no " + DEFAULT_FEATURES + "/ directory here (run hil in the project"
+                    + " directory, or give feature files or directories)");
+        }
         List<String> featurePaths = paths.isEmpty() ? List.of(DEFAULT_FEATURES) : paths;
         FeatureSelection features = FeatureSelection.of(featurePaths, tagExpression);
         if (features.scenarioCount() == 0) {

@@ -206,6 +206,15 @@ class HilTest {
             assertEquals(1, stderr().lines().count());
         }
 
+        // The tests run in the module directory, which has no features/ of its own.
+        @Test
+        void without_paths_outside_a_project_directory() {
+            assertEquals(2, run());
+
+            assertOneLineError("no features/ directory here (run hil in the project directory, or give feature"
+                    + " files or directories)");
+        }
+
         @Test
         void for_a_path_that_does_not_exist() {
             Path missing = dir.resolve("missing.feature");

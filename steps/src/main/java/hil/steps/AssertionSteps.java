@@ -49,8 +49,15 @@ public final class AssertionSteps {
         String actual = status(o);
         if (!actual.equals(expected.efiName())) {
             throw new AssertionError(o.operation() + " returned " + actual + ", expected " + expected.efiName()
-                    + " (inputs " + o.inputs() + ")");
+                    + " (inputs " + brief(o.inputs()) + ")");
         }
+    }
+
+    /** The inputs with long byte strings cut, for one-line messages. */
+    private static String brief(java.util.Map<String, String> inputs) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        inputs.forEach((k, v) -> out.put(k, v.length() > 64 ? v.substring(0, 64) + "… (" + v.length() / 2 + " bytes)" : v));
+        return out.toString();
     }
 
     @Then("the status is {status} or {status}")
@@ -59,7 +66,7 @@ public final class AssertionSteps {
         String actual = status(o);
         if (!actual.equals(first.efiName()) && !actual.equals(second.efiName())) {
             throw new AssertionError(o.operation() + " returned " + actual + ", expected " + first.efiName() + " or "
-                    + second.efiName() + " (inputs " + o.inputs() + ")");
+                    + second.efiName() + " (inputs " + brief(o.inputs()) + ")");
         }
     }
 
