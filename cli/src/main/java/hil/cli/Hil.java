@@ -47,7 +47,8 @@ public final class Hil implements Callable<Integer> {
     static CommandLine commandLine(Environment env) {
         CommandLine cli = new CommandLine(new Hil())
                 .addSubcommand(new RunCommand(env))
-                .addSubcommand(new TargetsCommand(env));
+                .addSubcommand(new TargetsCommand(env))
+                .addSubcommand(new BenchCommand(env));
         // Set after the subcommands are added: picocli passes these settings down only to existing subcommands.
         cli.setOut(env.out());
         cli.setErr(env.err());
@@ -58,7 +59,7 @@ public final class Hil implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing a command: run or targets");
+        throw new ParameterException(spec.commandLine(), "missing a command: run, targets or bench");
     }
 
     private static int usageError(ParameterException e, String[] args) {
