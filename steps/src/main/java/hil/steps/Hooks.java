@@ -1,6 +1,8 @@
 package hil.steps;
 
 import hil.targets.Capability;
+import hil.targets.Target;
+import io.cucumber.java.After;
 import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
 import org.opentest4j.TestAbortedException;
@@ -17,6 +19,7 @@ public final class Hooks {
     @Before(order = 0)
     public void bind(Scenario scenario) {
         state.begin(scenario);
+        state.target().scenarioStarted(scenario.getName());
         for (String tag : scenario.getSourceTagNames()) {
             if (tag.startsWith("@requires:")) {
                 String wanted = tag.substring("@requires:".length());
@@ -33,6 +36,17 @@ public final class Hooks {
                             + ": the scenario is for target " + wanted + " only");
                 }
             }
+        }
+    }
+
+    /** Attaches the target's evidence (console transcript, screenshot on failure) to the scenario. */
+    @After
+    public void collectEvidence(Scenario scenario) {
+        if (!state.targetStarted()) {
+            return;
+        }
+        for (Target.Artifact a : state.target().scenarioFinished(scenario.isFailed())) {
+            scenario.attach(a.content(), a.mediaType(), a.name());
         }
     }
 }

@@ -49,6 +49,10 @@ public final class ScenarioState {
         return target;
     }
 
+    boolean targetStarted() {
+        return target != null;
+    }
+
     String targetName() {
         return TargetSession.targetName();
     }

@@ -26,6 +26,22 @@ public interface Target extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** Called when a scenario starts on this target, before its first step. */
+    default void scenarioStarted(String scenarioName) {
+    }
+
+    /**
+     * Called when a scenario ends: evidence to attach to it, such as the console transcript of the scenario and, when
+     * it failed, a screenshot.
+     */
+    default java.util.List<Artifact> scenarioFinished(boolean failed) {
+        return java.util.List.of();
+    }
+
+    /** Evidence a target attaches to a scenario. */
+    record Artifact(String name, String mediaType, byte[] content) {
+    }
+
     /** Releases everything the target holds (processes, ports). */
     @Override
     void close();

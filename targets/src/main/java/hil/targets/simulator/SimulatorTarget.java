@@ -58,7 +58,13 @@ final class SimulatorTarget implements Target, VariableServices, Platform {
 
     @Override
     public <T> java.util.Optional<T> extension(Class<T> type) {
-        return type == SimulatedPlatform.class ? java.util.Optional.of(type.cast(machine)) : java.util.Optional.empty();
+        if (type == hil.targets.RuntimeDrivers.class) {
+            return java.util.Optional.of(type.cast(new SimulatorRuntimeDrivers(() -> machine)));
+        }
+        if (type == hil.targets.SmmMailbox.class) {
+            return java.util.Optional.of(type.cast(new SimulatorSmmMailbox(() -> machine)));
+        }
+        return java.util.Optional.empty();
     }
 
     @Override

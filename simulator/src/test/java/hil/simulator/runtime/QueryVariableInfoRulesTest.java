@@ -1,0 +1,85 @@
+package hil.simulator.runtime;
+
+import hil.simulator.Machine;
+import hil.simulator.Profile;
+import hil.simulator.platform.SimulatedPlatform;
+import hil.simulator.uefi.Attributes;
+import hil.simulator.uefi.EfiStatus;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** QueryVariableInfo at boot time through gRT (reference 3.6 and the OVMF numbers of 4.9). */
+class QueryVariableInfoRulesTest {
+
+    private final Machine machine = new Machine();
+
+    private static VariableRuntimeDxe.QueryResult ok(long max, long remaining, long maxVar) {
+        return new VariableRuntimeDxe.QueryResult(EfiStatus.SUCCESS, max, remaining, maxVar);
+    }
+
+    @Test
+    @DisplayName("A fresh 4 MB store reports 262044 bytes of storage, all remaining, and 33732 as the largest variable")
+    void fresh4MbNonVolatileNumbers() {
+        assertEquals(ok(262044, 262044, 33732), machine.query(Attributes.NV_BS_RT));
+    }
+
+    @Test
+    @DisplayName("The volatile store of the 4 MB build reports 0x3FFE4 bytes")
+    void fresh4MbVolatileNumbers() {
+        assertEquals(ok(0x3FFE4, 0x3FFE4, 33732), machine.query(Attributes.BS_RT));
+    }
+
+    @Test
+    @DisplayName("A fresh 2 MB store reports 57244 bytes, 8132 per variable, 10180 for time-based authenticated ones, 0xDFE4 volatile")
+    void fresh2MbNumbers() {
+        Machine small = new Machine(new SimulatedPlatform(Profile.OVMF_2M));
+
+        assertEquals(ok(57244, 57244, 8132), small.query(Attributes.NV_BS_RT));
+        assertEquals(ok(57244, 57244, 10180), small.query(Attributes.NV_BS_RT | Attributes.AT));
+        assertEquals(ok(0xDFE4, 0xDFE4, 8132), small.query(Attributes.BS_RT));
+    }
+
+    @ParameterizedTest(name = "attributes 0x{0} -> {1}")
+    @CsvSource({
+            "17, UNSUPPORTED",       // AW, checked first among the attribute tests
+            "10, UNSUPPORTED",       // AW alone
+            "80, UNSUPPORTED",       // only reserved bits
+            "01, INVALID_PARAMETER", // NV alone
+            "04, INVALID_PARAMETER", // RT without BS
+            "05, INVALID_PARAMETER", // NV|RT: RT without BS
+            "0A, INVALID_PARAMETER", // HR without NV
+            "0F, UNSUPPORTED",       // HR with NV, but no HwErr storage
+    })
+    void attributeChecksInOrder(String hexAttributes, EfiStatus expected) {
+        assertEquals(expected, machine.query(Integer.parseInt(hexAttributes, 16)).status());
+    }
+
+    @Test
+    void reservedBitsAlongsideValidOnesAreNotRejected() {
+        assertEquals(EfiStatus.SUCCESS, machine.query(0x87).status());
+    }
+
+    @Test
+    void atBootTimeRemainingCountsOnlyLiveRecords() {
+        machine.set("A", Attributes.NV_BS_RT, new byte[100]); // 60 + 4 + 100 = 164
+        machine.set("B", Attributes.NV_BS_RT, new byte[101]); // 165 -> 168
+        machine.set("A", Attributes.NV_BS_RT, new byte[99]); // old A dead; new 163 -> 164
+        machine.set("B", Attributes.NV_BS_RT); // B dead
+
+        assertEquals(262044 - 164, machine.query(Attributes.NV_BS_RT).remainingVariableStorageSize());
+    }
+
+    @Test
+    void theMaximumVariableSizeIsCappedByWhatRemainsMinusOneHeader() {
+        for (int i = 0; i < 7; i++) {
+            assertEquals(EfiStatus.SUCCESS, machine.set("F" + i, Attributes.NV_BS_RT, new byte[33732 - 6])); // 33792 each
+        }
+        assertEquals(EfiStatus.SUCCESS, machine.set("F7", Attributes.NV_BS_RT, new byte[24500 - 60 - 6]));
+
+        assertEquals(ok(262044, 1000, 940), machine.query(Attributes.NV_BS_RT));
+    }
+}
