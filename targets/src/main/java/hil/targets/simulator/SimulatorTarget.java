@@ -180,10 +180,16 @@ final class SimulatorTarget implements Target, VariableServices, Platform {
 
     // ---- platform ------------------------------------------------------------------------------------------
 
+    /**
+     * Performs a platform event. Events that start the machine over (a fresh boot, a reset) are recorded in the phase
+     * they lead to; the others in the phase they were made in.
+     */
     private Observation event(String operation, java.util.function.Supplier<EfiStatus> action) {
-        String phase = phase().label();
+        boolean restarts = operation.equals("BootFresh") || operation.equals("ResetSystem");
+        String phaseBefore = phase().label();
         long start = System.nanoTime();
         EfiStatus status = action.get();
+        String phase = restarts ? phase().label() : phaseBefore;
         return new Observation(operation, Map.of(), status == null ? null : status.efiName(), Map.of(), phase, name,
                 System.nanoTime() - start, null);
     }

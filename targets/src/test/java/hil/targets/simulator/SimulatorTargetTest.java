@@ -130,4 +130,14 @@ class SimulatorTargetTest {
                 new TargetConfig("x", "simulator", "", Map.of(SimulatorKind.PROFILE, "nosuch"), Path.of("x.yaml"))));
         assertTrue(e.getMessage().contains("ovmf-4m"), e.getMessage());
     }
+
+    @Test
+    void aFreshBootIsRecordedInTheBootPhaseItLeadsTo() {
+        target.platform().exitBootServices();
+        target.platform().setVirtualAddressMap();
+        assertEquals("boot", target.platform().bootFresh().phase());
+        target.platform().exitBootServices();
+        assertEquals("boot", target.platform().reset().phase());
+        assertEquals("boot", target.platform().exitBootServices().phase());
+    }
 }
