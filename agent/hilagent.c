@@ -1,0 +1,942 @@
+/*
+ * hilagent: a UEFI application that makes raw variable runtime-service calls on request.
+ *
+ * The host talks to it over the console (ConIn/ConOut, which OVMF and most boards route to the
+ * serial port) with the line protocol described in PROTOCOL.md: one request line in, exactly one
+ * "@HIL ..." reply line out. Every pointer and size the UEFI specification lets a caller choose is
+ * chosen by the host, including NULL pointers and exact buffer sizes, and the raw EFI_STATUS and
+ * every output are reported as they come back from the firmware.
+ *
+ * The agent must survive any input: every value is bounds-checked, every buffer is capped, and a
+ * request it cannot honour gets an ERROR reply instead of a call.
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#define AGENT_VERSION 1
+
+/* Longest request line accepted (excluding the end of line). */
+#define MAX_LINE (256u * 1024u)
+
+/* Largest buffer the agent allocates for a single call (data or name). */
+#define MAX_BUFFER (1024u * 1024u)
+
+/* Most key=value pairs a request may carry. */
+#define MAX_PAIRS 16
+
+/* Characters per OutputString call: long replies go out in pieces, never through a fixed-size formatter. */
+#define OUT_CHUNK 256
+
+typedef struct {
+    CHAR8 *key;
+    CHAR8 *value;
+} PAIR;
+
+typedef struct {
+    UINT64 seq;
+    CHAR8 *op;
+    PAIR pairs[MAX_PAIRS];
+    UINTN npairs;
+} REQUEST;
+
+/* ---------------------------------------------------------------- output */
+
+static CHAR16 out_chunk[OUT_CHUNK + 1];
+static UINTN out_len;
+
+static void out_flush(void)
+{
+    if (out_len == 0) {
+        return;
+    }
+    out_chunk[out_len] = 0;
+    uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, out_chunk);
+    out_len = 0;
+}
+
+static void out_char(CHAR8 c)
+{
+    out_chunk[out_len++] = (CHAR16)c;
+    if (out_len == OUT_CHUNK) {
+        out_flush();
+    }
+}
+
+static void out_str(const char *s)
+{
+    while (*s) {
+        out_char((CHAR8)*s++);
+    }
+}
+
+static void out_dec(UINT64 v)
+{
+    char digits[21];
+    int i = 20;
+    digits[i] = 0;
+    do {
+        digits[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    out_str(&digits[i]);
+}
+
+static const char HEX[] = "0123456789abcdef";
+
+static void out_hex_fixed(UINT64 v, int ndigits)
+{
+    for (int shift = (ndigits - 1) * 4; shift >= 0; shift -= 4) {
+        out_char(HEX[(v >> shift) & 0xf]);
+    }
+}
+
+/* 0x followed by the shortest hex form (at least one digit). */
+static void out_hex_value(UINT64 v)
+{
+    int ndigits = 1;
+    while (ndigits < 16 && (v >> (ndigits * 4)) != 0) {
+        ndigits++;
+    }
+    out_str("0x");
+    out_hex_fixed(v, ndigits);
+}
+
+static void out_hex_bytes(const UINT8 *p, UINTN n)
+{
+    for (UINTN i = 0; i < n; i++) {
+        out_char(HEX[p[i] >> 4]);
+        out_char(HEX[p[i] & 0xf]);
+    }
+}
+
+static void out_guid(const EFI_GUID *g)
+{
+    out_hex_fixed(g->Data1, 8);
+    out_char('-');
+    out_hex_fixed(g->Data2, 4);
+    out_char('-');
+    out_hex_fixed(g->Data3, 4);
+    out_char('-');
+    out_hex_bytes(g->Data4, 2);
+    out_char('-');
+    out_hex_bytes(g->Data4 + 2, 6);
+}
+
+static void out_end(void)
+{
+    out_str("\r\n");
+    out_flush();
+}
+
+/* Starts a reply line: "@HIL <seq> <op> status=0x<16 hex digits>". */
+static void reply_begin(const REQUEST *r, EFI_STATUS status)
+{
+    out_str("@HIL ");
+    out_dec(r->seq);
+    out_char(' ');
+    out_str((const char *)r->op);
+    out_str(" status=0x");
+    out_hex_fixed((UINT64)status, 16);
+}
+
+static void reply_error(UINT64 seq, const char *reason, const CHAR8 *detail)
+{
+    out_str("@HIL ");
+    out_dec(seq);
+    out_str(" ERROR reason=");
+    out_str(reason);
+    if (detail != NULL) {
+        out_char(':');
+        out_str((const char *)detail);
+    }
+    out_end();
+}
+
+/* ---------------------------------------------------------------- input */
+
+/*
+ * Reads one line into buf (NUL-terminated, at most cap characters). Empty lines are skipped; a
+ * line longer than cap is consumed to its end and reported through *overflow.
+ */
+static void read_line(CHAR8 *buf, UINTN cap, UINTN *len, BOOLEAN *overflow)
+{
+    *len = 0;
+    *overflow = FALSE;
+    for (;;) {
+        EFI_INPUT_KEY key;
+        EFI_STATUS st = uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &key);
+        if (st == EFI_NOT_READY) {
+            UINTN index;
+            st = uefi_call_wrapper(BS->WaitForEvent, 3, 1, &ST->ConIn->WaitForKey, &index);
+            if (EFI_ERROR(st)) {
+                /* A console without a usable event: poll instead of spinning flat out. */
+                uefi_call_wrapper(BS->Stall, 1, 1000);
+            }
+            continue;
+        }
+        if (EFI_ERROR(st)) {
+            /* A transient device error on the console; the line so far is kept. */
+            uefi_call_wrapper(BS->Stall, 1, 1000);
+            continue;
+        }
+        CHAR16 c = key.UnicodeChar;
+        if (c == 0) {
+            continue; /* a scan-code-only key (arrows, function keys) */
+        }
+        if (c == '\r' || c == '\n') {
+            if (*len == 0 && !*overflow) {
+                continue;
+            }
+            buf[*len] = 0;
+            return;
+        }
+        if (c == '\t') {
+            c = ' ';
+        } else if (c < 0x20 || c > 0x7e) {
+            /* Outside the protocol alphabet: kept as a character no value may contain. */
+            c = '?';
+        }
+        if (*len < cap) {
+            buf[(*len)++] = (CHAR8)c;
+        } else {
+            *overflow = TRUE;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- value parsing */
+
+static BOOLEAN str_eq(const CHAR8 *a, const char *b)
+{
+    while (*a && *a == (CHAR8)*b) {
+        a++;
+        b++;
+    }
+    return *a == (CHAR8)*b;
+}
+
+static UINTN str_len(const CHAR8 *s)
+{
+    UINTN n = 0;
+    while (s[n]) {
+        n++;
+    }
+    return n;
+}
+
+static int hex_digit(CHAR8 c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Decimal, 1 to 20 digits, no sign, no overflow. */
+static BOOLEAN parse_dec(const CHAR8 *s, UINT64 *out)
+{
+    UINT64 v = 0;
+    UINTN n = 0;
+    for (; s[n]; n++) {
+        if (s[n] < '0' || s[n] > '9' || n >= 20) {
+            return FALSE;
+        }
+        UINT64 d = (UINT64)(s[n] - '0');
+        if (v > (0xffffffffffffffffULL - d) / 10) {
+            return FALSE;
+        }
+        v = v * 10 + d;
+    }
+    if (n == 0) {
+        return FALSE;
+    }
+    *out = v;
+    return TRUE;
+}
+
+/* Hex with an optional 0x prefix, at most maxdigits significant-position digits. */
+static BOOLEAN parse_hex(const CHAR8 *s, int maxdigits, UINT64 *out)
+{
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        s += 2;
+    }
+    UINT64 v = 0;
+    int n = 0;
+    for (; s[n]; n++) {
+        int d = hex_digit(s[n]);
+        if (d < 0 || n >= maxdigits) {
+            return FALSE;
+        }
+        v = (v << 4) | (UINT64)d;
+    }
+    if (n == 0) {
+        return FALSE;
+    }
+    *out = v;
+    return TRUE;
+}
+
+/* Exactly 2*n hex digits into n bytes. */
+static BOOLEAN parse_hex_bytes(const CHAR8 *s, UINTN n, UINT8 *out)
+{
+    for (UINTN i = 0; i < n; i++) {
+        int hi = hex_digit(s[2 * i]);
+        int lo = hi < 0 ? -1 : hex_digit(s[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return FALSE;
+        }
+        out[i] = (UINT8)((hi << 4) | lo);
+    }
+    return TRUE;
+}
+
+/* Registry format 12345678-1234-1234-1234-123456789abc. */
+static BOOLEAN parse_guid(const CHAR8 *s, EFI_GUID *g)
+{
+    static const UINTN dashes[] = {8, 13, 18, 23};
+    UINT8 b[16];
+    UINTN nb = 0;
+    UINTN di = 0;
+    if (str_len(s) != 36) {
+        return FALSE;
+    }
+    for (UINTN i = 0; i < 36;) {
+        if (di < 4 && i == dashes[di]) {
+            if (s[i] != '-') {
+                return FALSE;
+            }
+            di++;
+            i++;
+            continue;
+        }
+        if (!parse_hex_bytes(s + i, 1, &b[nb])) {
+            return FALSE;
+        }
+        nb++;
+        i += 2;
+    }
+    g->Data1 = ((UINT32)b[0] << 24) | ((UINT32)b[1] << 16) | ((UINT32)b[2] << 8) | b[3];
+    g->Data2 = (UINT16)((b[4] << 8) | b[5]);
+    g->Data3 = (UINT16)((b[6] << 8) | b[7]);
+    for (int i = 0; i < 8; i++) {
+        g->Data4[i] = b[8 + i];
+    }
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------- requests */
+
+/*
+ * Splits the line in place into seq, op and key=value pairs. Returns NULL on success, else the
+ * reason for an ERROR reply (r->seq is set as soon as it parsed, so the reply can echo it).
+ */
+static const char *tokenize(CHAR8 *line, REQUEST *r)
+{
+    CHAR8 *tokens[2 + MAX_PAIRS];
+    UINTN ntok = 0;
+    BOOLEAN too_many = FALSE;
+    CHAR8 *p = line;
+
+    r->seq = 0;
+    r->op = NULL;
+    r->npairs = 0;
+    for (;;) {
+        while (*p == ' ') {
+            p++;
+        }
+        if (*p == 0) {
+            break;
+        }
+        if (ntok == 2 + MAX_PAIRS) {
+            too_many = TRUE;
+            break;
+        }
+        tokens[ntok++] = p;
+        while (*p && *p != ' ') {
+            p++;
+        }
+        if (*p) {
+            *p++ = 0;
+        }
+    }
+    if (ntok == 0 || !parse_dec(tokens[0], &r->seq)) {
+        r->seq = 0;
+        return "bad-seq";
+    }
+    if (too_many) {
+        return "too-many-pairs";
+    }
+    if (ntok < 2) {
+        return "missing-op";
+    }
+    r->op = tokens[1];
+    for (UINTN i = 2; i < ntok; i++) {
+        CHAR8 *eq = tokens[i];
+        while (*eq && *eq != '=') {
+            eq++;
+        }
+        if (*eq != '=' || eq == tokens[i]) {
+            return "bad-pair";
+        }
+        *eq = 0;
+        for (UINTN j = 0; j < r->npairs; j++) {
+            if (str_eq(r->pairs[j].key, (const char *)tokens[i])) {
+                return "duplicate-key";
+            }
+        }
+        r->pairs[r->npairs].key = tokens[i];
+        r->pairs[r->npairs].value = eq + 1;
+        r->npairs++;
+    }
+    return NULL;
+}
+
+static CHAR8 *find(const REQUEST *r, const char *key)
+{
+    for (UINTN i = 0; i < r->npairs; i++) {
+        if (str_eq(r->pairs[i].key, key)) {
+            return r->pairs[i].value;
+        }
+    }
+    return NULL;
+}
+
+/* A key is shown in an ERROR reason only when it is short and plain, so the reply stays one token. */
+static const CHAR8 *printable_key(const CHAR8 *key)
+{
+    UINTN n = 0;
+    for (; key[n]; n++) {
+        CHAR8 c = key[n];
+        BOOLEAN ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        if (!ok || n >= 32) {
+            return NULL;
+        }
+    }
+    return key;
+}
+
+/*
+ * The outcome of decoding one request into call arguments. Buffers are pool allocations released by
+ * args_free; a NULL pointer argument is represented by the *_null flags.
+ */
+typedef struct {
+    CHAR16 *name;        /* NUL-terminated; NULL when name=null */
+    UINTN name_units;    /* code units before the appended NUL */
+    BOOLEAN guid_null;
+    EFI_GUID guid;
+    BOOLEAN size_null;
+    UINT64 size;
+    BOOLEAN attrs_null;  /* GET: attrs=null */
+    UINT64 attrs;        /* SET, QUERY */
+    BOOLEAN data_null;
+    UINT8 *data;         /* SET: the data buffer; GET: the output buffer */
+    UINTN data_len;      /* bytes of data given (SET) */
+    UINTN data_alloc;    /* bytes allocated for data */
+    BOOLEAN out_null;    /* QUERY */
+} ARGS;
+
+static void args_free(ARGS *a)
+{
+    if (a->name != NULL) {
+        FreePool(a->name);
+        a->name = NULL;
+    }
+    if (a->data != NULL) {
+        FreePool(a->data);
+        a->data = NULL;
+    }
+}
+
+/* Each failing decoder stores the reason and the key it concerns. */
+typedef struct {
+    const char *reason;
+    const CHAR8 *key;
+} FAULT;
+
+static BOOLEAN fail(FAULT *f, const char *reason, const char *key)
+{
+    f->reason = reason;
+    f->key = (const CHAR8 *)key;
+    return FALSE;
+}
+
+static BOOLEAN decode_name(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    CHAR8 *v = find(r, "name");
+    if (v == NULL) {
+        return fail(f, "missing-key", "name");
+    }
+    if (str_eq(v, "null")) {
+        a->name = NULL;
+        return TRUE;
+    }
+    UINTN hex = str_len(v);
+    if (hex % 4 != 0) {
+        return fail(f, "bad-value", "name");
+    }
+    a->name_units = hex / 4;
+    if ((a->name_units + 1) * 2 > MAX_BUFFER) {
+        return fail(f, "too-large", "name");
+    }
+    a->name = AllocateZeroPool((a->name_units + 1) * sizeof(CHAR16));
+    if (a->name == NULL) {
+        return fail(f, "out-of-resources", "name");
+    }
+    for (UINTN i = 0; i < a->name_units; i++) {
+        UINT8 b[2];
+        if (!parse_hex_bytes(v + 4 * i, 2, b)) {
+            return fail(f, "bad-value", "name");
+        }
+        a->name[i] = (CHAR16)(b[0] | (b[1] << 8));
+    }
+    return TRUE;
+}
+
+static BOOLEAN decode_guid(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    CHAR8 *v = find(r, "guid");
+    if (v == NULL) {
+        return fail(f, "missing-key", "guid");
+    }
+    if (str_eq(v, "null")) {
+        a->guid_null = TRUE;
+        return TRUE;
+    }
+    return parse_guid(v, &a->guid) ? TRUE : fail(f, "bad-value", "guid");
+}
+
+static BOOLEAN decode_size(const REQUEST *r, ARGS *a, FAULT *f, BOOLEAN null_allowed)
+{
+    CHAR8 *v = find(r, "size");
+    if (v == NULL) {
+        return fail(f, "missing-key", "size");
+    }
+    if (null_allowed && str_eq(v, "null")) {
+        a->size_null = TRUE;
+        return TRUE;
+    }
+    if (!parse_dec(v, &a->size)) {
+        return fail(f, "bad-value", "size");
+    }
+    return a->size <= MAX_BUFFER ? TRUE : fail(f, "too-large", "size");
+}
+
+static BOOLEAN decode_attrs(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    CHAR8 *v = find(r, "attrs");
+    if (v == NULL) {
+        return fail(f, "missing-key", "attrs");
+    }
+    return parse_hex(v, 8, &a->attrs) ? TRUE : fail(f, "bad-value", "attrs");
+}
+
+/* SET data: hex:<bytes> | fill:<count>:<HH> | seq:<count> | null. */
+static BOOLEAN decode_set_data(const REQUEST *r, ARGS *a, FAULT *f, UINTN min_alloc)
+{
+    CHAR8 *v = find(r, "data");
+    if (v == NULL) {
+        return fail(f, "missing-key", "data");
+    }
+    if (str_eq(v, "null")) {
+        a->data_null = TRUE;
+        return TRUE;
+    }
+    enum { HEXDATA, FILL, SEQ } kind;
+    CHAR8 *arg;
+    if (v[0] == 'h' && v[1] == 'e' && v[2] == 'x' && v[3] == ':') {
+        kind = HEXDATA;
+        arg = v + 4;
+    } else if (v[0] == 'f' && v[1] == 'i' && v[2] == 'l' && v[3] == 'l' && v[4] == ':') {
+        kind = FILL;
+        arg = v + 5;
+    } else if (v[0] == 's' && v[1] == 'e' && v[2] == 'q' && v[3] == ':') {
+        kind = SEQ;
+        arg = v + 4;
+    } else {
+        return fail(f, "bad-value", "data");
+    }
+
+    UINT64 count = 0;
+    UINT64 fill = 0;
+    if (kind == HEXDATA) {
+        UINTN hex = str_len(arg);
+        if (hex % 2 != 0) {
+            return fail(f, "bad-value", "data");
+        }
+        count = hex / 2;
+    } else {
+        /* count, optionally followed by ":HH" for fill */
+        CHAR8 *colon = arg;
+        while (*colon && *colon != ':') {
+            colon++;
+        }
+        if (kind == FILL) {
+            if (*colon != ':' || !parse_hex(colon + 1, 2, &fill)) {
+                return fail(f, "bad-value", "data");
+            }
+            *colon = 0; /* parse the count alone; the line is not reused */
+        } else if (*colon != 0) {
+            return fail(f, "bad-value", "data");
+        }
+        if (!parse_dec(arg, &count)) {
+            return fail(f, "bad-value", "data");
+        }
+    }
+    if (count > MAX_BUFFER) {
+        return fail(f, "too-large", "data");
+    }
+
+    /* The buffer covers DataSize too, so the firmware never reads past the allocation. */
+    a->data_len = (UINTN)count;
+    a->data_alloc = a->data_len > min_alloc ? a->data_len : min_alloc;
+    if (a->data_alloc == 0) {
+        a->data_alloc = 1;
+    }
+    a->data = AllocateZeroPool(a->data_alloc);
+    if (a->data == NULL) {
+        return fail(f, "out-of-resources", "data");
+    }
+    if (kind == HEXDATA) {
+        if (!parse_hex_bytes(arg, a->data_len, a->data)) {
+            return fail(f, "bad-value", "data");
+        }
+    } else {
+        for (UINTN i = 0; i < a->data_len; i++) {
+            a->data[i] = kind == FILL ? (UINT8)fill : (UINT8)(i & 0xff);
+        }
+    }
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------- operations */
+
+static void op_get(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    if (!decode_name(r, a, f) || !decode_guid(r, a, f) || !decode_size(r, a, f, TRUE)) {
+        return;
+    }
+    CHAR8 *attrs = find(r, "attrs");
+    CHAR8 *data = find(r, "data");
+    if (attrs == NULL || data == NULL) {
+        fail(f, "missing-key", attrs == NULL ? "attrs" : "data");
+        return;
+    }
+    if (str_eq(attrs, "null")) {
+        a->attrs_null = TRUE;
+    } else if (!str_eq(attrs, "ptr")) {
+        fail(f, "bad-value", "attrs");
+        return;
+    }
+    if (str_eq(data, "null")) {
+        a->data_null = TRUE;
+    } else if (str_eq(data, "ptr")) {
+        a->data_alloc = a->size_null || a->size == 0 ? 1 : (UINTN)a->size;
+        a->data = AllocateZeroPool(a->data_alloc);
+        if (a->data == NULL) {
+            fail(f, "out-of-resources", "data");
+            return;
+        }
+    } else {
+        fail(f, "bad-value", "data");
+        return;
+    }
+
+    UINT32 attributes = 0;
+    UINTN size = (UINTN)a->size;
+    EFI_STATUS st = uefi_call_wrapper(RT->GetVariable, 5, a->name, a->guid_null ? NULL : &a->guid,
+                                      a->attrs_null ? NULL : &attributes, a->size_null ? NULL : &size,
+                                      a->data_null ? NULL : a->data);
+    reply_begin(r, st);
+    out_str(" size=");
+    if (a->size_null) {
+        out_str("null");
+    } else {
+        out_dec(size);
+    }
+    if (!a->attrs_null) {
+        out_str(" attrs=");
+        out_hex_value(attributes);
+    }
+    if (st == EFI_SUCCESS && a->data != NULL && !a->size_null) {
+        /* Never read past the buffer, whatever size the firmware claims. */
+        out_str(" data=");
+        out_hex_bytes(a->data, size < a->data_alloc ? size : a->data_alloc);
+    }
+    out_end();
+}
+
+static void op_next(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    if (!decode_name(r, a, f) || !decode_guid(r, a, f) || !decode_size(r, a, f, TRUE)) {
+        return;
+    }
+    CHAR16 *buffer = NULL;
+    UINTN buffer_bytes = 0;
+    if (a->name != NULL) {
+        /* The name buffer is what the firmware may fill: max(size, StrSize(name)) bytes, at least 2. */
+        UINTN given = (a->name_units + 1) * sizeof(CHAR16);
+        buffer_bytes = given;
+        if (!a->size_null && a->size > buffer_bytes) {
+            buffer_bytes = (UINTN)a->size;
+        }
+        buffer = AllocateZeroPool(buffer_bytes);
+        if (buffer == NULL) {
+            fail(f, "out-of-resources", "name");
+            return;
+        }
+        for (UINTN i = 0; i < a->name_units; i++) {
+            buffer[i] = a->name[i];
+        }
+    }
+
+    UINTN size = (UINTN)a->size;
+    EFI_STATUS st = uefi_call_wrapper(RT->GetNextVariableName, 3, a->size_null ? NULL : &size, buffer,
+                                      a->guid_null ? NULL : &a->guid);
+    reply_begin(r, st);
+    out_str(" size=");
+    if (a->size_null) {
+        out_str("null");
+    } else {
+        out_dec(size);
+    }
+    if (st == EFI_SUCCESS && buffer != NULL) {
+        UINTN units = 0;
+        UINTN max_units = buffer_bytes / sizeof(CHAR16);
+        while (units < max_units && buffer[units] != 0) {
+            units++;
+        }
+        out_str(" name=");
+        out_hex_bytes((const UINT8 *)buffer, units * sizeof(CHAR16));
+        if (!a->guid_null) {
+            out_str(" guid=");
+            out_guid(&a->guid);
+        }
+    }
+    out_end();
+    if (buffer != NULL) {
+        FreePool(buffer);
+    }
+}
+
+static void op_set(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    if (!decode_name(r, a, f) || !decode_guid(r, a, f) || !decode_attrs(r, a, f)) {
+        return;
+    }
+    /* size is optional for SET: it defaults to the length of data. */
+    BOOLEAN size_given = find(r, "size") != NULL;
+    if (size_given && !decode_size(r, a, f, FALSE)) {
+        return;
+    }
+    if (!decode_set_data(r, a, f, size_given ? (UINTN)a->size : 0)) {
+        return;
+    }
+    UINTN size = size_given ? (UINTN)a->size : a->data_len;
+    EFI_STATUS st = uefi_call_wrapper(RT->SetVariable, 5, a->name, a->guid_null ? NULL : &a->guid,
+                                      (UINT32)a->attrs, size, a->data_null ? NULL : a->data);
+    reply_begin(r, st);
+    out_end();
+}
+
+static void op_query(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    if (!decode_attrs(r, a, f)) {
+        return;
+    }
+    CHAR8 *out = find(r, "out");
+    if (out != NULL && str_eq(out, "null")) {
+        a->out_null = TRUE;
+    } else if (out != NULL && !str_eq(out, "ptr")) {
+        fail(f, "bad-value", "out");
+        return;
+    }
+    UINT64 max = 0;
+    UINT64 remaining = 0;
+    UINT64 maxvar = 0;
+    EFI_STATUS st = uefi_call_wrapper(RT->QueryVariableInfo, 4, (UINT32)a->attrs, a->out_null ? NULL : &max,
+                                      a->out_null ? NULL : &remaining, a->out_null ? NULL : &maxvar);
+    reply_begin(r, st);
+    if (!a->out_null) {
+        out_str(" max=");
+        out_dec(max);
+        out_str(" remaining=");
+        out_dec(remaining);
+        out_str(" maxvar=");
+        out_dec(maxvar);
+    }
+    out_end();
+}
+
+static void op_ping(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    (void)a;
+    (void)f;
+    reply_begin(r, EFI_SUCCESS);
+    out_str(" version=");
+    out_dec(AGENT_VERSION);
+    out_end();
+}
+
+static void op_ack(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    (void)a;
+    (void)f;
+    reply_begin(r, EFI_SUCCESS);
+    out_end();
+}
+
+typedef enum { CONTINUE, LEAVE, COLD_RESET, SHUTDOWN } AFTER;
+
+typedef struct {
+    const char *name;
+    const char *keys[6];
+    void (*run)(const REQUEST *, ARGS *, FAULT *);
+    AFTER after;
+} OP;
+
+static const OP OPS[] = {
+    {"GET", {"name", "guid", "size", "attrs", "data", NULL}, op_get, CONTINUE},
+    {"NEXT", {"name", "guid", "size", NULL}, op_next, CONTINUE},
+    {"SET", {"name", "guid", "attrs", "size", "data", NULL}, op_set, CONTINUE},
+    {"QUERY", {"attrs", "out", NULL}, op_query, CONTINUE},
+    {"PING", {NULL}, op_ping, CONTINUE},
+    {"EXIT", {NULL}, op_ack, LEAVE},
+    {"RESET", {NULL}, op_ack, COLD_RESET},
+    {"SHUTDOWN", {NULL}, op_ack, SHUTDOWN},
+};
+
+/* The seq of a line too long to parse, when its first token is one; else 0. */
+static UINT64 leading_seq(CHAR8 *line)
+{
+    UINTN n = 0;
+    while (n < 20 && line[n] >= '0' && line[n] <= '9') {
+        n++;
+    }
+    if (n == 0 || line[n] != ' ') {
+        return 0;
+    }
+    line[n] = 0;
+    UINT64 seq = 0;
+    return parse_dec(line, &seq) ? seq : 0;
+}
+
+/* Handles one line; returns what the main loop does next. */
+static AFTER handle(CHAR8 *line)
+{
+    REQUEST r;
+    const char *reason = tokenize(line, &r);
+    if (reason != NULL) {
+        reply_error(r.seq, reason, NULL);
+        return CONTINUE;
+    }
+    const OP *op = NULL;
+    for (UINTN i = 0; i < sizeof(OPS) / sizeof(OPS[0]); i++) {
+        if (str_eq(r.op, OPS[i].name)) {
+            op = &OPS[i];
+        }
+    }
+    if (op == NULL) {
+        reply_error(r.seq, "unknown-op", printable_key(r.op));
+        return CONTINUE;
+    }
+    for (UINTN i = 0; i < r.npairs; i++) {
+        BOOLEAN known = FALSE;
+        for (UINTN k = 0; op->keys[k] != NULL; k++) {
+            known = known || str_eq(r.pairs[i].key, op->keys[k]);
+        }
+        if (!known) {
+            reply_error(r.seq, "unknown-key", printable_key(r.pairs[i].key));
+            return CONTINUE;
+        }
+    }
+
+    ARGS a;
+    FAULT f = {NULL, NULL};
+    SetMem(&a, sizeof(a), 0);
+    op->run(&r, &a, &f);
+    args_free(&a);
+    if (f.reason != NULL) {
+        reply_error(r.seq, f.reason, f.key);
+        return CONTINUE;
+    }
+    return op->after;
+}
+
+/* Whether the Shell passed the word `w` on the agent's command line. */
+static BOOLEAN has_option(EFI_HANDLE image, const CHAR16 *w)
+{
+    EFI_LOADED_IMAGE *li = NULL;
+    if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li)) || li == NULL
+        || li->LoadOptions == NULL) {
+        return FALSE;
+    }
+    const CHAR16 *o = li->LoadOptions;
+    UINTN n = li->LoadOptionsSize / sizeof(CHAR16);
+    UINTN wl = StrLen(w);
+    for (UINTN i = 0; i + wl <= n; i++) {
+        if (CompareMem(o + i, w, wl * sizeof(CHAR16)) == 0 && (i + wl == n || o[i + wl] == L' ' || o[i + wl] == 0)
+            && (i == 0 || o[i - 1] == L' ')) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/*
+ * Option `qemu-uart-fifo`: set COM1's receive FIFO trigger level to 14 bytes (FCR = 0xC1 at 0x3FA). QEMU's 16550
+ * model hands the guest as many bytes at once as the trigger level allows, so typed requests arrive several times
+ * faster. Only for QEMU: on a real UART without flow control a deeper FIFO changes nothing the firmware relies on,
+ * but the agent makes no assumptions about hardware it has not been told about.
+ */
+static void qemu_uart_fifo(void)
+{
+    __asm__ __volatile__("outb %0, %1" : : "a"((UINT8)0xC1), "Nd"((UINT16)0x3FA));
+}
+
+EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
+{
+    InitializeLib(image, system_table);
+    if (has_option(image, L"qemu-uart-fifo")) {
+        qemu_uart_fifo();
+    }
+    /* A session may last longer than the boot manager's watchdog allows. */
+    uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
+
+    CHAR8 *line = AllocatePool(MAX_LINE + 1);
+    if (line == NULL) {
+        out_str("\r\n@HIL 0 ERROR reason=out-of-resources\r\n");
+        out_flush();
+        return EFI_OUT_OF_RESOURCES;
+    }
+    /* The leading CRLF puts the marker at the start of a line whatever the Shell printed last. */
+    out_str("\r\n@HIL READY ");
+    out_dec(AGENT_VERSION);
+    out_end();
+
+    for (;;) {
+        UINTN len;
+        BOOLEAN overflow;
+        read_line(line, MAX_LINE, &len, &overflow);
+        if (overflow) {
+            reply_error(leading_seq(line), "line-too-long", NULL);
+            continue;
+        }
+        AFTER after = handle(line);
+        if (after == LEAVE) {
+            break;
+        }
+        if (after == COLD_RESET || after == SHUTDOWN) {
+            uefi_call_wrapper(RT->ResetSystem, 4, after == COLD_RESET ? EfiResetCold : EfiResetShutdown,
+                              EFI_SUCCESS, 0, NULL);
+            /* ResetSystem does not return; if it does, the agent keeps serving. */
+        }
+    }
+    FreePool(line);
+    return EFI_SUCCESS;
+}

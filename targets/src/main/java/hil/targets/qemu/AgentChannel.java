@@ -1,0 +1,82 @@
+package hil.targets.qemu;
+
+import hil.transports.Deadline;
+import hil.transports.console.Console;
+import hil.transports.console.Match;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * The conversation with the UEFI agent over the serial console: wait for its ready line, send one request line,
+ * read the reply with the same sequence number. The agent does not echo, and its replies start with
+ * {@code @HIL <seq>}, so neither typed text nor firmware noise can be mistaken for a reply.
+ */
+final class AgentChannel {
+
+    /** The Shell's startup.nsh countdown; its first words are interleaved with colour codes, so match the end. */
+    private static final Pattern COUNTDOWN = Pattern.compile("seconds to skip");
+    private static final Pattern READY = Pattern.compile("@HIL READY \\d+[^\\n]*\\n");
+
+    private final Console console;
+    private final Duration callTimeout;
+    private long seq;
+
+    AgentChannel(Console console, Duration callTimeout) {
+        this.console = console;
+        this.callTimeout = callTimeout;
+    }
+
+    /**
+     * Waits until the agent reports ready. At the Shell's startup.nsh countdown it presses a key other than ESC,
+     * which runs startup.nsh (and so the agent) at once instead of after five seconds.
+     */
+    void awaitReady(Deadline deadline) {
+        boolean countdownAnswered = false;
+        while (true) {
+            Match m = countdownAnswered ? console.expect(READY, deadline)
+                    : console.expectAny(deadline, COUNTDOWN, READY);
+            if (READY.matcher(m.text()).find()) {
+                AgentReply.isReady(m.text().substring(m.text().indexOf("@HIL")));
+                return;
+            }
+            console.send("\r");
+            countdownAnswered = true;
+        }
+    }
+
+    /** Sends one request and returns its reply; an ERROR reply from the agent is a harness failure. */
+    AgentReply call(AgentRequest request) {
+        return call(request, Deadline.in(callTimeout));
+    }
+
+    AgentReply call(AgentRequest request, Deadline deadline) {
+        long n = ++seq;
+        String line = request.line(n);
+        console.send(line + "\r");
+        Match m = console.expect(Pattern.compile("@HIL " + n + " [^\\n]*\\n"), deadline);
+        String text = m.text();
+        AgentReply reply = AgentReply.parse(text.substring(text.indexOf("@HIL")));
+        if (reply.isError()) {
+            throw new AgentProtocolException("the agent refused the request: " + reply.errorReason(),
+                    line.length() > 200 ? line.substring(0, 200) + "…" : line);
+        }
+        return reply;
+    }
+
+    /** Waits for the agent after a reset; text from before the reset is never taken for the new ready line. */
+    void awaitReadyAfterReset(Runnable reset, Deadline deadline) {
+        console.skip();
+        reset.run();
+        awaitReady(deadline);
+    }
+
+    /** Asks the firmware to power off (ResetSystem(EfiResetShutdown)). */
+    void shutdown(Deadline deadline) {
+        try {
+            call(AgentRequest.shutdown(), deadline);
+        } catch (RuntimeException e) {
+            // The machine may go away before the acknowledgement is read; the caller reaps the process.
+        }
+    }
+}

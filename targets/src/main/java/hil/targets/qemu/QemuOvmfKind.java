@@ -1,0 +1,119 @@
+package hil.targets.qemu;
+
+import hil.targets.Capability;
+import hil.targets.Target;
+import hil.targets.TargetKind;
+import hil.targets.labconfig.SettingSpec;
+import hil.targets.labconfig.SettingSpec.Type;
+import hil.targets.labconfig.TargetConfig;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Real firmware: QEMU (q35 with SMM) running Debian's SMM-enabled OVMF, driven over QMP and the serial console, with
+ * the project's UEFI agent for raw runtime-service calls.
+ */
+public final class QemuOvmfKind implements TargetKind {
+
+    public static final String NAME = "qemu-ovmf";
+    static final String QEMU = "qemu";
+    static final String CODE = "code";
+    static final String VARS = "vars";
+    static final String MACHINE = "machine";
+    static final String ACCEL = "accel";
+    static final String MEMORY = "memory-mib";
+    static final String AGENT_SOURCE = "agent-source";
+    static final String BOOT_TIMEOUT = "boot-timeout";
+    static final String CALL_TIMEOUT = "call-timeout";
+    static final String KEEP_FAILED = "keep-failed";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<SettingSpec> settings() {
+        return List.of(
+                SettingSpec.optional(QEMU, Type.PATH, Path.of("qemu-system-x86_64"), "QEMU binary (a bare name is looked up on PATH)"),
+                SettingSpec.optional(CODE, Type.PATH, Path.of("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"), "OVMF code flash, used read-only"),
+                SettingSpec.optional(VARS, Type.PATH, Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd"), "OVMF variable-store template, copied per boot"),
+                SettingSpec.optional(MACHINE, Type.STRING, "q35,smm=on", "QEMU -machine value (SMM must stay on)"),
+                SettingSpec.choice(ACCEL, "auto", List.of("auto", "kvm", "tcg"), "acceleration: auto uses KVM when /dev/kvm is usable"),
+                SettingSpec.optional(MEMORY, Type.INTEGER, 512L, "guest memory in MiB"),
+                SettingSpec.optional(AGENT_SOURCE, Type.PATH, null, "directory of the UEFI agent sources (default: ../agent from lab-config)"),
+                SettingSpec.optional(BOOT_TIMEOUT, Type.DURATION, Duration.ofSeconds(120), "QEMU start to agent ready"),
+                SettingSpec.optional(CALL_TIMEOUT, Type.DURATION, Duration.ofSeconds(60), "one agent request"),
+                SettingSpec.optional(KEEP_FAILED, Type.BOOLEAN, Boolean.FALSE, "keep a failed machine's directory (varstore, QEMU log)"));
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.RAW_CALLS, Capability.RESET);
+    }
+
+    /** The settings with the agent directory resolved against the lab-config file. */
+    static QemuSettings settingsOf(TargetConfig config) {
+        QemuSettings s = QemuSettings.of(config);
+        if (s.agentSource() != null) {
+            return s;
+        }
+        Path base = config.file() == null ? Path.of("lab-config") : config.file().toAbsolutePath().getParent();
+        return new QemuSettings(s.qemu(), s.code(), s.vars(), s.machine(), s.accel(), s.memoryMiB(),
+                base.resolve("../agent").normalize(), s.bootTimeout(), s.callTimeout(), s.keepFailed());
+    }
+
+    @Override
+    public Availability availability(TargetConfig config) {
+        QemuSettings s = settingsOf(config);
+        List<String> missing = new ArrayList<>();
+        if (resolveExecutable(s.qemu()).isEmpty()) {
+            missing.add(s.qemu() + " not found (install Debian package qemu-system-x86)");
+        }
+        if (!Files.isReadable(s.code())) {
+            missing.add(s.code() + " not readable (install Debian package ovmf)");
+        }
+        if (!Files.isReadable(s.vars())) {
+            missing.add(s.vars() + " not readable (install Debian package ovmf)");
+        }
+        for (String tool : List.of("mformat", "mcopy")) {
+            if (resolveExecutable(Path.of(tool)).isEmpty()) {
+                missing.add(tool + " not found (install Debian package mtools)");
+                break;
+            }
+        }
+        missing.addAll(AgentBuild.missing(s.agentSource()));
+        return missing.isEmpty() ? Availability.yes() : Availability.no(String.join("; ", missing));
+    }
+
+    @Override
+    public Target create(TargetConfig config) {
+        return new QemuOvmfTarget(config.name(), settingsOf(config), capabilities());
+    }
+
+    /** A bare name is looked up on PATH; a path must be an executable file. */
+    static Optional<Path> resolveExecutable(Path program) {
+        if (program.getNameCount() > 1 || program.isAbsolute()) {
+            return Files.isExecutable(program) ? Optional.of(program) : Optional.empty();
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir).resolve(program);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}

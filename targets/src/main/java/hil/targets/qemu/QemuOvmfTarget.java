@@ -1,0 +1,431 @@
+package hil.targets.qemu;
+
+import hil.reports.model.Observation;
+import hil.reports.model.Observation.Keys;
+import hil.simulator.uefi.Attributes;
+import hil.simulator.uefi.EfiGuid;
+import hil.simulator.uefi.EfiStatus;
+import hil.targets.Capability;
+import hil.targets.HilException;
+import hil.targets.NotObservableException;
+import hil.targets.Phase;
+import hil.targets.Platform;
+import hil.targets.Target;
+import hil.targets.VariableServices;
+import hil.transports.Deadline;
+import hil.transports.TransportException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * QEMU + OVMF as a target. Boot-phase calls are raw runtime-service calls made by the agent application, which the
+ * Shell starts from the FAT drive; every status in an observation is what the firmware returned.
+ *
+ * <p>Boots are expensive (about 10 s under TCG), so a scenario that starts "in the boot phase" reuses the running
+ * machine when it can be put back exactly: before a scenario first writes a variable, its current value (or its
+ * absence) is read; the next scenario starts by writing every such variable back and reading it again. Only when all
+ * of them read back as before is the machine reused; otherwise — and after anything a restore cannot undo (a write
+ * under a UEFI-owned GUID, a failed call, the OS phase) — it boots again from a fresh copy of the variable store.
+ * Dead records left by the restores stay in the store until the firmware reclaims them, as on a real machine.
+ */
+final class QemuOvmfTarget implements Target, VariableServices, Platform {
+
+    /** DataSize of a "large enough" GetVariable, the same as the simulator's. */
+    static final long LARGE_DATA = 0x8400;
+    /** VariableNameSize of a "large enough" GetNextVariableName. */
+    static final long LARGE_NAME = 1024;
+
+    private final String name;
+    private final QemuSettings settings;
+    private final Set<Capability> capabilities;
+    private final Path workDir;
+    private final Path fatImage;
+    private QemuMachine machine;
+    private AgentChannel agent;
+    /** The value each variable written since the last factory state had before its first write. */
+    private final Map<VarKey, Original> touched = new LinkedHashMap<>();
+    /** False once a scenario did something a restore cannot undo; the next scenario then boots again. */
+    private boolean restorable;
+    private Phase phase = Phase.BOOT;
+    private int scenarioMark;
+    private long boots;
+
+    QemuOvmfTarget(String name, QemuSettings settings, Set<Capability> capabilities) {
+        this.name = name;
+        this.settings = settings;
+        this.capabilities = Set.copyOf(capabilities);
+        Path agentBinary = AgentBuild.ensureBuilt(settings.agentSource());
+        try {
+            this.workDir = Files.createTempDirectory("hil-" + name + "-");
+        } catch (IOException e) {
+            throw new HilException("cannot create a work directory for target " + name + ": " + e.getMessage(), e);
+        }
+        this.fatImage = workDir.resolve("hil-fat.img");
+        Path script = BootMedia.writeStartupScript(workDir);
+        BootMedia.create(fatImage, Map.of(AgentBuild.BINARY, agentBinary, "startup.nsh", script));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public VariableServices variables() {
+        return this;
+    }
+
+    @Override
+    public Platform platform() {
+        return this;
+    }
+
+    @Override
+    public Phase phase() {
+        return phase;
+    }
+
+    /** The running machine, for tests that break it on purpose. */
+    QemuMachine machineForTest() {
+        return machine;
+    }
+
+    /** How many times QEMU was started. */
+    long boots() {
+        return boots;
+    }
+
+    @Override
+    public void close() {
+        stopMachine(false);
+        QemuMachine.deleteTree(workDir);
+    }
+
+    // ---- machine lifecycle ---------------------------------------------------------------------------------
+
+    private void stopMachine(boolean failed) {
+        if (machine != null) {
+            machine.closeKeeping(failed && settings.keepFailed());
+            machine = null;
+            agent = null;
+        }
+    }
+
+    /** Starts QEMU on a fresh copy of the variable store and waits for the agent. */
+    private void boot() {
+        stopMachine(false);
+        Deadline deadline = Deadline.in(settings.bootTimeout());
+        machine = QemuMachine.start(name, settings, settings.vars(), fatImage, deadline);
+        boots++;
+        machine.console().failOn(java.util.regex.Pattern.compile("ASSERT [^\\n]*\\.c\\(\\d+\\)"), "the firmware hit an ASSERT");
+        machine.console().failOn(java.util.regex.Pattern.compile("!!!! X64 Exception Type"), "the firmware took a CPU exception");
+        agent = new AgentChannel(machine.console(), settings.callTimeout());
+        agent.awaitReady(deadline);
+        phase = Phase.BOOT;
+        touched.clear();
+        restorable = true;
+    }
+
+    private record VarKey(String name, EfiGuid vendor) {
+    }
+
+    /** A variable's state before its first write: absent, or its attributes and data. */
+    private record Original(boolean exists, long attributes, byte[] data) {
+    }
+
+    /** UEFI-owned namespaces: writes there can have side effects (language sync, boot options) a restore misses. */
+    private static final Set<EfiGuid> OWNED = Set.of(EfiGuid.GLOBAL_VARIABLE, EfiGuid.IMAGE_SECURITY_DATABASE,
+            EfiGuid.HARDWARE_ERROR_VARIABLE);
+
+    /** Remembers a variable's value before the scenario's first write to it. */
+    private void rememberBeforeWrite(String varName, EfiGuid vendor) {
+        VarKey key = new VarKey(varName, vendor);
+        if (!restorable || touched.containsKey(key)) {
+            return;
+        }
+        if (OWNED.contains(vendor)) {
+            restorable = false;
+            return;
+        }
+        AgentReply r = agent().call(AgentRequest.getVariable(varName, vendor, LARGE_DATA));
+        if (r.status() == EfiStatus.SUCCESS.value()) {
+            touched.put(key, new Original(true, r.hex("attrs"), r.bytes("data")));
+        } else if (r.status() == EfiStatus.NOT_FOUND.value()) {
+            touched.put(key, new Original(false, 0, new byte[0]));
+        } else {
+            restorable = false;
+        }
+    }
+
+    /** Puts every written variable back; true when all of them read back as before. */
+    private boolean restoreTouched() {
+        if (!restorable) {
+            return false;
+        }
+        for (Map.Entry<VarKey, Original> e : touched.entrySet()) {
+            VarKey k = e.getKey();
+            Original o = e.getValue();
+            AgentReply now = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
+            boolean exists = now.status() == EfiStatus.SUCCESS.value();
+            if (exists == o.exists() && (!exists || (now.hex("attrs") == o.attributes()
+                    && java.util.Arrays.equals(now.bytes("data"), o.data())))) {
+                continue;
+            }
+            if (exists) {
+                agent().call(AgentRequest.setVariable(k.name(), k.vendor(), 0, new byte[0]));
+            }
+            if (o.exists()) {
+                AgentReply set = agent().call(AgentRequest.setVariable(k.name(), k.vendor(), (int) o.attributes(), o.data()));
+                if (set.status() != EfiStatus.SUCCESS.value()) {
+                    return false;
+                }
+            }
+            AgentReply check = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
+            boolean back = o.exists()
+                    ? check.status() == EfiStatus.SUCCESS.value() && check.hex("attrs") == o.attributes()
+                    && java.util.Arrays.equals(check.bytes("data"), o.data())
+                    : check.status() == EfiStatus.NOT_FOUND.value();
+            if (!back) {
+                return false;
+            }
+        }
+        touched.clear();
+        return true;
+    }
+
+    private AgentChannel agent() {
+        if (machine == null || !machine.alive() || agent == null) {
+            throw new HilException("target " + name + " has no running machine"
+                    + (machine != null && !machine.alive() ? " (QEMU exited: " + machine.log().strip() + ")" : "")
+                    + "; the next scenario boots it again");
+        }
+        return agent;
+    }
+
+    /** A harness failure during a call: the machine is not trusted any more and is replaced at the next boot. */
+    private HilException broken(String what, RuntimeException e) {
+        String log = machine != null && !machine.alive() ? " QEMU exited; its log: " + machine.log().strip() : "";
+        stopMachine(true);
+        return new HilException(what + " failed on target " + name + ": " + e.getMessage() + log, e);
+    }
+
+    @Override
+    public void scenarioStarted(String scenarioName) {
+        scenarioMark = machine != null && machine.alive() ? machine.console().mark() : 0;
+    }
+
+    @Override
+    public List<Artifact> scenarioFinished(boolean failed) {
+        List<Artifact> out = new ArrayList<>();
+        if (machine == null) {
+            return out;
+        }
+        try {
+            String transcript = machine.console().since(Math.min(scenarioMark, machine.console().mark()));
+            out.add(new Artifact("console transcript (" + name + ")", "text/plain",
+                    transcript.getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            // the console of a machine that is gone: nothing to attach
+        }
+        if (failed && machine.alive()) {
+            try {
+                Path png = workDir.resolve("screen.png");
+                out.add(new Artifact("screen (" + name + ")", "image/png",
+                        machine.qmp().screendump(png, Deadline.in(Duration.ofSeconds(10)))));
+            } catch (RuntimeException e) {
+                out.add(new Artifact("screendump failed", "text/plain",
+                        String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    // ---- platform ------------------------------------------------------------------------------------------
+
+    private Observation event(String operation, EfiStatus status, Map<String, String> outputs, long start) {
+        return new Observation(operation, Map.of(), status == null ? null : status.efiName(), outputs, phase.label(),
+                name, System.nanoTime() - start, null);
+    }
+
+    @Override
+    public Observation bootFresh() {
+        long start = System.nanoTime();
+        Map<String, String> out = new LinkedHashMap<>();
+        if (machine != null && machine.alive() && agent != null && phase == Phase.BOOT) {
+            try {
+                if (restoreTouched()) {
+                    out.put("boot", "reused (the variables written since boot were restored)");
+                    return event("BootFresh", null, out, start);
+                }
+            } catch (TransportException | HilException e) {
+                // not restorable: boot again below
+            }
+        }
+        try {
+            boot();
+        } catch (RuntimeException e) {
+            throw broken("booting to the agent", e);
+        }
+        out.put("boot", "fresh (QEMU start " + boots + ")");
+        return event("BootFresh", null, out, start);
+    }
+
+    @Override
+    public Observation signalEndOfDxe() {
+        // BDS signals EndOfDxe before it starts the Shell: the firmware is already past it.
+        return event("EndOfDxe", EfiStatus.SUCCESS, Map.of("note", "signalled by the firmware before the Shell started"), System.nanoTime());
+    }
+
+    @Override
+    public Observation signalReadyToBoot() {
+        // Launching the Shell as a boot option signals ReadyToBoot.
+        return event("ReadyToBoot", EfiStatus.SUCCESS, Map.of("note", "signalled by the firmware when it started the Shell"), System.nanoTime());
+    }
+
+    @Override
+    public Observation exitBootServices() {
+        throw new NotObservableException(name, "the OS phase (ExitBootServices) is not available on this target yet");
+    }
+
+    @Override
+    public Observation setVirtualAddressMap() {
+        throw new NotObservableException(name, "the OS phase (SetVirtualAddressMap) is not available on this target yet");
+    }
+
+    /**
+     * A platform reset through QMP {@code system_reset}: the CPU restarts, the flash (and so every non-volatile
+     * variable) stays, RAM and with it every volatile variable is lost. The Shell starts the agent again.
+     */
+    @Override
+    public Observation reset() {
+        long start = System.nanoTime();
+        try {
+            Deadline deadline = Deadline.in(settings.bootTimeout());
+            QemuMachine m = machine;
+            agent().awaitReadyAfterReset(() -> {
+                m.qmp().systemReset(deadline);
+                m.qmp().awaitEvent("RESET", deadline);
+            }, deadline);
+        } catch (RuntimeException e) {
+            throw broken("ResetSystem", e);
+        }
+        phase = Phase.BOOT;
+        return event("ResetSystem", null, Map.of(), start);
+    }
+
+    @Override
+    public Observation losePowerDuringNextWrite() {
+        throw new NotObservableException(name, "QEMU cannot cut power in the middle of a flash write");
+    }
+
+    // ---- variable services ---------------------------------------------------------------------------------
+
+    private Observation call(String operation, Map<String, String> inputs, AgentRequest request,
+                             java.util.function.Function<AgentReply, Map<String, String>> outputs) {
+        return call(operation, inputs, request, outputs, () -> { });
+    }
+
+    private Observation call(String operation, Map<String, String> inputs, AgentRequest request,
+                             java.util.function.Function<AgentReply, Map<String, String>> outputs, Runnable before) {
+        AgentReply reply;
+        long start;
+        try {
+            before.run();
+            start = System.nanoTime();
+            reply = agent().call(request);
+        } catch (RuntimeException e) {
+            throw broken(operation, e);
+        }
+        EfiStatus status = EfiStatus.fromValue(reply.status()).orElse(null);
+        String statusName = status != null ? status.efiName() : EfiStatus.describe(reply.status());
+        return new Observation(operation, inputs, statusName, outputs.apply(reply), phase.label(), name,
+                System.nanoTime() - start, null);
+    }
+
+    private static Map<String, String> inputs(Object... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], String.valueOf(kv[i + 1]));
+        }
+        return m;
+    }
+
+    private static boolean answered(AgentReply r) {
+        return r.status() == EfiStatus.SUCCESS.value() || r.status() == EfiStatus.BUFFER_TOO_SMALL.value();
+    }
+
+    @Override
+    public Observation getVariable(String varName, EfiGuid vendor, long dataSize) {
+        long size = dataSize == LARGE_BUFFER ? LARGE_DATA : dataSize;
+        return call("GetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.DATA_SIZE, size),
+                size == 0 ? AgentRequest.getVariable(varName, vendor, 0).withNull(AgentRequest.Pointer.DATA)
+                        : AgentRequest.getVariable(varName, vendor, size),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (answered(r)) {
+                        out.put(Keys.DATA_SIZE, Long.toUnsignedString(r.decimal("size")));
+                        out.put(Keys.ATTRIBUTES, Attributes.format(r.hex("attrs")));
+                    }
+                    if (r.has("data")) {
+                        out.put(Keys.DATA, hil.simulator.uefi.Bytes.hex(r.bytes("data")));
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public Observation getNextVariableName(String varName, EfiGuid vendor, long nameSize) {
+        long size = nameSize == LARGE_BUFFER ? LARGE_NAME : nameSize;
+        return call("GetNextVariableName", inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.NAME_SIZE, size),
+                AgentRequest.getNextVariableName(varName, vendor, size),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (answered(r)) {
+                        out.put(Keys.NAME_SIZE, Long.toUnsignedString(r.decimal("size")));
+                    }
+                    if (r.status() == EfiStatus.SUCCESS.value()) {
+                        out.put(Keys.NAME, r.utf16("name"));
+                        out.put(Keys.VENDOR, r.guid("guid").toString());
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public Observation setVariable(String varName, EfiGuid vendor, int attributes, byte[] data) {
+        return call("SetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
+                        Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
+                        Keys.DATA, hil.simulator.uefi.Bytes.hex(data)),
+                AgentRequest.setVariable(varName, vendor, attributes, data),
+                r -> Map.of(), () -> rememberBeforeWrite(varName, vendor));
+    }
+
+    @Override
+    public Observation queryVariableInfo(int attributes) {
+        return call("QueryVariableInfo", inputs(Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL)),
+                AgentRequest.queryVariableInfo(attributes),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (r.status() == EfiStatus.SUCCESS.value()) {
+                        out.put(Keys.MAX_STORAGE, r.value("max"));
+                        out.put(Keys.REMAINING_STORAGE, r.value("remaining"));
+                        out.put(Keys.MAX_VARIABLE_SIZE, r.value("maxvar"));
+                    }
+                    return out;
+                });
+    }
+}

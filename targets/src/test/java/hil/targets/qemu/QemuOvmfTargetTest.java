@@ -1,0 +1,160 @@
+package hil.targets.qemu;
+
+import hil.reports.model.Observation;
+import hil.reports.model.Observation.Keys;
+import hil.simulator.uefi.Attributes;
+import hil.simulator.uefi.EfiGuid;
+import hil.targets.HilException;
+import hil.targets.Target;
+import hil.targets.TargetKind;
+import hil.targets.VariableServices;
+import hil.targets.labconfig.TargetConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The qemu-ovmf target on real QEMU and OVMF: raw calls, machine reuse, reset, and the harness failures a lab sees
+ * (QEMU killed, a hung firmware, a broken QMP link) — each a clear error, after which the next scenario boots again
+ * and no QEMU process is left. Skipped when QEMU or OVMF is missing, except under CI=true, where that fails.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class QemuOvmfTargetTest {
+
+    private static final EfiGuid VENDOR = EfiGuid.parse("12345678-1234-1234-1234-123456789abc");
+    private static QemuOvmfTarget target;
+
+    @BeforeAll
+    static void boot() {
+        QemuOvmfKind kind = new QemuOvmfKind();
+        Map<String, Object> settings = new HashMap<>();
+        for (var spec : kind.settings()) {
+            if (spec.defaultValue() != null) {
+                settings.put(spec.key(), spec.defaultValue());
+            }
+        }
+        settings.put(QemuOvmfKind.CALL_TIMEOUT, Duration.ofSeconds(20));
+        settings.put(QemuOvmfKind.AGENT_SOURCE, Path.of("../agent").toAbsolutePath().normalize());
+        TargetConfig config = new TargetConfig("qemu-test", QemuOvmfKind.NAME, "test", settings,
+                Path.of("../lab-config/qemu-test.yaml"));
+        TargetKind.Availability availability = kind.availability(config);
+        if (!availability.available() && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true and QEMU/OVMF are not usable: " + availability.reason());
+        }
+        assumeTrue(availability.available(), availability.reason());
+        target = (QemuOvmfTarget) kind.create(config);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (target != null) {
+            target.close();
+        }
+        assertEquals(List.of(), MachineRegistry.running().stream().map(QemuMachine::pid).toList(),
+                "QEMU processes left behind");
+    }
+
+    @Test
+    @Order(1)
+    void rawCallsReturnWhatRealFirmwareReturns() {
+        assertEquals("fresh (QEMU start 1)", target.bootFresh().outputs().get("boot"));
+        assertEquals("EFI_SUCCESS", target.setVariable("HilTest", VENDOR, Attributes.NV_BS, new byte[10]).status());
+        Observation probe = target.getVariable("HilTest", VENDOR, 0);
+        assertEquals("EFI_BUFFER_TOO_SMALL", probe.status());
+        assertEquals("10", probe.outputs().get(Keys.DATA_SIZE));
+        assertEquals("NV|BS", probe.outputs().get(Keys.ATTRIBUTES));
+        assertEquals("EFI_INVALID_PARAMETER", target.setVariable("HilTest", VENDOR, Attributes.RT, new byte[1]).status());
+        Observation q = target.queryVariableInfo(Attributes.NV_BS_RT);
+        assertEquals("262044", q.outputs().get(Keys.MAX_STORAGE));
+        assertEquals("33732", q.outputs().get(Keys.MAX_VARIABLE_SIZE));
+    }
+
+    @Test
+    @Order(2)
+    void aLongReplyArrivesWhole() {
+        byte[] big = new byte[33710];
+        java.util.Arrays.fill(big, (byte) 0xC3);
+        assertEquals("EFI_SUCCESS", target.setVariable("HilBig", VENDOR, Attributes.NV_BS_RT, big).status());
+        Observation get = target.getVariable("HilBig", VENDOR, VariableServices.LARGE_BUFFER);
+        assertEquals("c3".repeat(33710), get.outputs().get(Keys.DATA));
+    }
+
+    @Test
+    @Order(3)
+    void theNextScenarioReusesTheMachineWithTheWrittenVariablesRestored() {
+        long boots = target.boots();
+        assertTrue(target.bootFresh().outputs().get("boot").startsWith("reused"));
+        assertEquals(boots, target.boots());
+        assertEquals("EFI_NOT_FOUND", target.getVariable("HilTest", VENDOR, VariableServices.LARGE_BUFFER).status());
+        assertEquals("EFI_NOT_FOUND", target.getVariable("HilBig", VENDOR, VariableServices.LARGE_BUFFER).status());
+    }
+
+    @Test
+    @Order(4)
+    void aResetKeepsNonVolatileAndDropsVolatileVariables() {
+        target.setVariable("HilNv", VENDOR, Attributes.NV_BS_RT, new byte[] {1});
+        target.setVariable("HilVol", VENDOR, Attributes.BS_RT, new byte[] {2});
+        target.reset();
+        assertEquals("01", target.getVariable("HilNv", VENDOR, VariableServices.LARGE_BUFFER).outputs().get(Keys.DATA));
+        assertEquals("EFI_NOT_FOUND", target.getVariable("HilVol", VENDOR, VariableServices.LARGE_BUFFER).status());
+    }
+
+    @Test
+    @Order(5)
+    void qemuKilledMidScenarioFailsTheCallWithADiagnosisAndTheNextScenarioBootsAgain() throws Exception {
+        target.bootFresh();
+        QemuMachine m = target.machineForTest();
+        ProcessHandle.of(m.pid()).orElseThrow().destroyForcibly();
+        HilException e = assertThrows(HilException.class,
+                () -> target.getVariable("HilTest", VENDOR, VariableServices.LARGE_BUFFER));
+        assertTrue(e.getMessage().contains("GetVariable failed on target qemu-test"), e.getMessage());
+        assertTrue(MachineRegistry.running().isEmpty(), "the killed machine is reaped");
+        long boots = target.boots();
+        target.bootFresh();
+        assertEquals(boots + 1, target.boots());
+        assertEquals("EFI_NOT_FOUND", target.getVariable("HilTest", VENDOR, VariableServices.LARGE_BUFFER).status());
+    }
+
+    @Test
+    @Order(6)
+    void aHungFirmwareTimesOutWithTheTranscriptTail() {
+        target.bootFresh();
+        QemuMachine m = target.machineForTest();
+        m.qmp().execute("stop", hil.transports.Deadline.in(Duration.ofSeconds(5)));
+        HilException e = assertThrows(HilException.class,
+                () -> target.getVariable("HilTest", VENDOR, VariableServices.LARGE_BUFFER));
+        assertTrue(e.getMessage().contains("GetVariable failed on target qemu-test"), e.getMessage());
+        assertTrue(e.getMessage().contains("@HIL"), "names what it waited for: " + e.getMessage());
+        assertFalse(m.alive());
+        assertTrue(MachineRegistry.running().isEmpty());
+    }
+
+    @Test
+    @Order(7)
+    void aBrokenQmpLinkFailsTheResetAndTheMachineIsReplaced() throws Exception {
+        target.bootFresh();
+        QemuMachine m = target.machineForTest();
+        m.qmp().close();
+        HilException e = assertThrows(HilException.class, () -> target.reset());
+        assertTrue(e.getMessage().contains("ResetSystem failed on target qemu-test"), e.getMessage());
+        assertFalse(m.alive());
+        assertTrue(MachineRegistry.running().isEmpty());
+        target.bootFresh();
+        assertEquals("EFI_SUCCESS", target.queryVariableInfo(Attributes.NV_BS_RT).status());
+    }
+}
