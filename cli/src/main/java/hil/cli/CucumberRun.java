@@ -2,6 +2,7 @@ package hil.cli;
 
 import hil.reports.ProgressPlugin;
 import hil.reports.RecordingPlugin;
+import hil.reports.RunContext;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.EngineFilter;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -13,6 +14,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,18 +23,19 @@ import java.util.Map;
  * Runs the selected features on one target: the Cucumber engine through the JUnit Platform Launcher, with the
  * step definitions of {@value #GLUE}, the recording and progress plugins, and Cucumber's HTML and message reports.
  *
- * <p>The steps learn their target from the system properties {@value #TARGET_PROPERTY} and
- * {@value #LAB_CONFIG_PROPERTY}, set for the duration of the run. Only the parameters given here configure
- * Cucumber: {@code junit-platform.properties} files and {@code -D} options are not read, so a run does not depend on
- * what else is on the class path.
+ * <p>The steps and the recording plugin learn their target from {@link RunContext}, set on the calling thread for the
+ * duration of the run: targets run at the same time on threads of their own ({@link TargetRuns}), so a system
+ * property cannot name the target. This relies on Cucumber running scenarios on the launching thread, which it does
+ * while parallel execution is off (its default, and nothing here turns it on). The lab-config directory, the same
+ * for every target, is the system property {@value #LAB_CONFIG_PROPERTY}, set by the caller. Only the parameters
+ * given here configure Cucumber: {@code junit-platform.properties} files and {@code -D} options are not read, so a
+ * run does not depend on what else is on the class path.
  */
 final class CucumberRun {
 
     static final String ENGINE = "cucumber";
     static final String GLUE = "hil.steps";
-    /** System property: the name of the target the steps drive. */
-    static final String TARGET_PROPERTY = RecordingPlugin.TARGET_PROPERTY;
-    /** System property: the absolute lab-config directory the target is defined in. */
+    /** System property: the absolute lab-config directory the targets are defined in. */
     static final String LAB_CONFIG_PROPERTY = "hil.lab-config";
 
     /**
@@ -50,34 +53,38 @@ final class CucumberRun {
     private CucumberRun() {
     }
 
+    /**
+     * Runs the features on one target, on this thread.
+     *
+     * @param labelled whether progress lines start with the target's name (when several targets print at once)
+     */
     static Outcome run(String target, FeatureSelection features, String tags, ReportDirectory report,
-                       Path labConfigDir) {
+                       boolean labelled) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(features.selectors())
                 .filters(EngineFilter.includeEngines(ENGINE))
                 .enableImplicitConfigurationParameters(false)
-                .configurationParameters(parameters(target, tags, report))
+                .configurationParameters(parameters(target, tags, report, labelled))
                 .build();
         EngineErrors errors = new EngineErrors();
-        Map<String, String> properties = Map.of(
-                TARGET_PROPERTY, target,
-                LAB_CONFIG_PROPERTY, labConfigDir.toAbsolutePath().normalize().toString());
-        Map<String, String> previous = set(properties);
         long start = System.nanoTime();
-        try {
+        RunContext.callAs(target, () -> {
             LauncherFactory.create().execute(request, errors);
-        } finally {
-            set(previous);
-        }
+            return null;
+        });
         return new Outcome(Duration.ofNanos(System.nanoTime() - start), errors.messages);
     }
 
     static Map<String, String> parameters(String target, String tags, ReportDirectory report) {
+        return parameters(target, tags, report, false);
+    }
+
+    static Map<String, String> parameters(String target, String tags, ReportDirectory report, boolean labelled) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("cucumber.glue", GLUE);
         parameters.put("cucumber.plugin", String.join(", ",
                 RecordingPlugin.class.getName() + ":" + absolute(report.results(target)),
-                ProgressPlugin.class.getName(),
+                ProgressPlugin.class.getName() + (labelled ? ":" + target : ""),
                 "html:" + absolute(report.cucumberHtml(target)),
                 "message:" + absolute(report.cucumberMessages(target))));
         if (tags != null && !tags.isBlank()) {
@@ -92,24 +99,11 @@ final class CucumberRun {
         return path.toAbsolutePath().normalize().toString();
     }
 
-    /** Sets system properties (a null value clears one) and returns the values they had. */
-    private static Map<String, String> set(Map<String, String> properties) {
-        Map<String, String> previous = new LinkedHashMap<>();
-        properties.forEach((key, value) -> {
-            previous.put(key, System.getProperty(key));
-            if (value == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, value);
-            }
-        });
-        return previous;
-    }
-
     /** Collects failures of containers (the engine, a feature): scenario results are recorded elsewhere. */
     private static final class EngineErrors implements TestExecutionListener {
 
-        private final List<String> messages = new ArrayList<>();
+        // The launcher reports on the thread that runs the engine, but keep the list safe to read from any thread.
+        private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {

@@ -48,7 +48,8 @@ public final class Hil implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Hil())
                 .addSubcommand(new RunCommand(env))
                 .addSubcommand(new TargetsCommand(env))
-                .addSubcommand(new BenchCommand(env));
+                .addSubcommand(new BenchCommand(env))
+                .addSubcommand(new CompareCommand(env));
         // Set after the subcommands are added: picocli passes these settings down only to existing subcommands.
         cli.setOut(env.out());
         cli.setErr(env.err());
@@ -59,7 +60,7 @@ public final class Hil implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing a command: run, targets or bench");
+        throw new ParameterException(spec.commandLine(), "missing a command: run, targets, compare or bench");
     }
 
     private static int usageError(ParameterException e, String[] args) {

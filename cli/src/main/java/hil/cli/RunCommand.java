@@ -25,11 +25,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code hil run}: runs features on targets, one target after the other, and writes the combined report. */
+/**
+ * {@code hil run}: runs features on targets, all targets at the same time, and writes the combined report with the
+ * cross-target comparison.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Runs features on one or more targets and writes a report.",
-        footer = {"", "Exit status: 0 all passed (skips are fine), 1 a scenario failed, was undefined or pending,"
-                + " 2 bad usage or configuration."})
+        description = "Runs features on one or more targets at the same time, compares the targets and writes a"
+                + " report.",
+        footer = {"", "Exit status: 0 all passed (skips are fine), 1 a scenario failed, was undefined or pending"
+                + " (or, with --fail-on-divergence, targets diverged), 2 bad usage or configuration."})
 final class RunCommand implements Callable<Integer> {
 
     static final String DEFAULT_TARGET = "simulator";
@@ -46,6 +50,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR",
             description = "Report directory, emptied at start (default: " + ReportDirectory.DEFAULT_DIR + ").")
     Path report = Path.of(ReportDirectory.DEFAULT_DIR);
+
+    @Option(names = "--fail-on-divergence",
+            description = "Exit with status 1 when targets diverge in a way no @differs tag expects.")
+    boolean failOnDivergence;
 
     @Option(names = "--lab-config", paramLabel = "DIR",
             description = "Directory of target definitions (default: lab-config/ here, else the installation's).")
@@ -90,13 +98,31 @@ final class RunCommand implements Callable<Integer> {
         reportDir.prepare();
 
         PrintWriter out = env.out();
-        List<Ran> runs = new ArrayList<>();
         for (Selected target : selected) {
             out.println("Target " + target.config().name() + " (" + describe(target.config()) + "): "
                     + plural(features.scenarioCount(), "scenario"));
-            out.flush();
-            runs.add(new Ran(target, CucumberRun.run(target.config().name(), features, tags, reportDir, lab.dir())));
-            System.out.flush();
+        }
+        out.flush();
+        boolean labelled = selected.size() > 1;
+        List<String> names = selected.stream().map(s -> s.config().name()).toList();
+        Map<String, CucumberRun.Outcome> outcomes;
+        String previousLabConfig = System.getProperty(CucumberRun.LAB_CONFIG_PROPERTY);
+        // One lab-config for every target, so one JVM-wide property serves all threads.
+        System.setProperty(CucumberRun.LAB_CONFIG_PROPERTY, lab.dir().toAbsolutePath().normalize().toString());
+        try {
+            outcomes = TargetRuns.runAll(names,
+                    name -> CucumberRun.run(name, features, tags, reportDir, labelled));
+        } finally {
+            if (previousLabConfig == null) {
+                System.clearProperty(CucumberRun.LAB_CONFIG_PROPERTY);
+            } else {
+                System.setProperty(CucumberRun.LAB_CONFIG_PROPERTY, previousLabConfig);
+            }
+        }
+        System.out.flush();
+        List<Ran> runs = new ArrayList<>();
+        for (Selected target : selected) {
+            runs.add(new Ran(target, outcomes.get(target.config().name())));
         }
         return report(runs, reportDir);
     }
@@ -167,9 +193,15 @@ final class RunCommand implements Callable<Integer> {
             out.println(padded + counts.passed() + " passed, " + counts.failed() + " failed, " + counts.skipped()
                     + " skipped, " + counts.undefined() + " undefined  (" + seconds(run.outcome().wallTime()) + ")");
         }
+        if (runs.size() > 1) {
+            out.println("Divergences: " + summary.divergences()
+                    + (summary.expectedDivergences() > 0 ? " (and " + summary.expectedDivergences() + " expected)" : "")
+                    + (summary.divergences() > 0 ? "  (see " + reportDir.dir().resolve("comparison.json") + ")" : ""));
+        }
         out.println("Report: " + reportDir.index());
         out.flush();
-        return complete && summary.allPassed() ? Hil.OK : Hil.NOT_PASSED;
+        boolean divergenceFails = failOnDivergence && summary.divergences() > 0;
+        return complete && summary.allPassed() && !divergenceFails ? Hil.OK : Hil.NOT_PASSED;
     }
 
     /** The kind and settings of a target, e.g. {@code simulator, profile ovmf-4m}. */

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CucumberRunTest {
 
@@ -29,6 +30,14 @@ class CucumberRunTest {
                 "cucumber.filter.tags", "@smoke",
                 "cucumber.publish.quiet", "true",
                 "cucumber.ansi-colors.disabled", "true"), parameters);
+    }
+
+    @Test
+    void labels_progress_lines_with_the_target_when_several_targets_run() {
+        String plugins = CucumberRun.parameters("qemu-ovmf", null, ReportDirectory.check(dir), true)
+                .get("cucumber.plugin");
+
+        assertTrue(plugins.contains(", hil.reports.ProgressPlugin:qemu-ovmf, "), plugins);
     }
 
     @Test

@@ -127,7 +127,7 @@ class HilTest {
         void no_command_is_a_usage_error() {
             assertEquals(2, hil());
 
-            assertEquals("hil: missing a command: run, targets or bench" + System.lineSeparator()
+            assertEquals("hil: missing a command: run, targets, compare or bench" + System.lineSeparator()
                     + "Try 'hil --help' for more information." + System.lineSeparator(), stderr());
         }
 

@@ -22,23 +22,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>  PASSED     0.012s  features/variables/get.feature:12  Get an existing variable</pre>
  * and, for a scenario that did not pass, a second, indented line with the first line of the reason.
  *
- * <p>Use as {@code cucumber.plugin=hil.reports.ProgressPlugin}. Each scenario's lines are printed in one call,
- * so lines of parallel scenarios never interleave.
+ * <p>Use as {@code cucumber.plugin=hil.reports.ProgressPlugin}, or as {@code hil.reports.ProgressPlugin:<target>}
+ * to start every line with {@code [<target>]} when several targets print at the same time. Each scenario's lines
+ * are printed in one call, so lines of parallel scenarios and targets never interleave.
  */
 public final class ProgressPlugin implements ConcurrentEventListener {
 
     private final PrintStream out;
     private final Path workingDir;
+    private final String prefix;
     /** The first undefined step of each running test case, since the scenario's own result does not name it. */
     private final Map<UUID, String> undefinedSteps = new ConcurrentHashMap<>();
 
     public ProgressPlugin() {
-        this(System.out, Locations.workingDirectory());
+        this(System.out, Locations.workingDirectory(), "");
     }
 
-    ProgressPlugin(PrintStream out, Path workingDir) {
+    /** @param target the target whose name starts each line */
+    public ProgressPlugin(String target) {
+        this(System.out, Locations.workingDirectory(), "[" + target + "]");
+    }
+
+    ProgressPlugin(PrintStream out, Path workingDir, String prefix) {
         this.out = out;
         this.workingDir = workingDir;
+        this.prefix = prefix;
     }
 
     @Override
@@ -64,7 +72,8 @@ public final class ProgressPlugin implements ConcurrentEventListener {
         if (reason == null) {
             reason = undefined;
         }
-        String text = lines(result.getStatus().name(), result.getDuration(), location, testCase.getName(), reason);
+        String text = lines(prefix, result.getStatus().name(), result.getDuration(), location, testCase.getName(),
+                reason);
         // PrintStream.print is synchronized: one call per scenario keeps its lines together.
         out.print(text);
         out.flush();
@@ -72,10 +81,17 @@ public final class ProgressPlugin implements ConcurrentEventListener {
 
     /** The scenario's line, plus the reason's first line for anything but a pass; each line ends with a newline. */
     static String lines(String status, Duration duration, String location, String name, String reason) {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "  %-9s %7.3fs  %s  %s%n",
-                status, duration.toNanos() / 1e9, location, name));
+        return lines("", status, duration, location, name, reason);
+    }
+
+    /** As {@link #lines(String, Duration, String, String, String)}, each line starting with {@code prefix}. */
+    static String lines(String prefix, String status, Duration duration, String location, String name,
+                        String reason) {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s  %-9s %7.3fs  %s  %s%n",
+                prefix, status, duration.toNanos() / 1e9, location, name));
         if (!Status.PASSED.name().equals(status) && reason != null) {
-            text.append("             ").append(Text.firstLine(reason)).append(System.lineSeparator());
+            text.append(prefix).append("             ").append(Text.firstLine(reason))
+                    .append(System.lineSeparator());
         }
         return text.toString();
     }

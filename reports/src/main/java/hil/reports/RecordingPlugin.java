@@ -1,5 +1,6 @@
 package hil.reports;
 
+import hil.reports.model.Artifact;
 import hil.reports.model.ObservationCodec;
 import hil.reports.model.ScenarioResult;
 import io.cucumber.plugin.ConcurrentEventListener;
@@ -14,42 +15,51 @@ import io.cucumber.plugin.event.TestSourceParsed;
 import io.cucumber.plugin.event.TestStepFinished;
 import io.cucumber.plugin.event.TestStepStarted;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Records every scenario of a Cucumber run on one target, with the observations its steps attached, and writes
  * them to {@code <dir>/results.json} when the run finishes.
  *
- * <p>Use as {@code cucumber.plugin=hil.reports.RecordingPlugin:<dir>}. The target's name is read from the system
- * property {@value #TARGET_PROPERTY} (default {@value #DEFAULT_TARGET}) when the plugin is created. Step
+ * <p>Use as {@code cucumber.plugin=hil.reports.RecordingPlugin:<dir>}. The target's name is
+ * {@link RunContext#targetName()} on the thread that creates the plugin (the thread that launches the run). Step
  * definitions attach each observation with {@link ObservationCodec#MEDIA_TYPE}; an attachment of that type that
- * does not decode fails the step that attached it. Safe for parallel runs: state is kept per test case.
+ * does not decode fails the step that attached it. Any other attachment (a console transcript, a screenshot) is
+ * evidence: its bytes go to {@code <dir>/artifacts/<n>.<ext>} at once and the scenario lists it. Safe for parallel
+ * runs: state is kept per test case.
  */
 public final class RecordingPlugin implements ConcurrentEventListener {
 
-    /** System property naming the target the run is on. */
-    public static final String TARGET_PROPERTY = "hil.target";
-    /** Target name used when {@value #TARGET_PROPERTY} is not set. */
-    public static final String DEFAULT_TARGET = "simulator";
+    /** System property naming the target the run is on, when the launching thread has none in {@link RunContext}. */
+    public static final String TARGET_PROPERTY = RunContext.TARGET_PROPERTY;
+    /** Target name used when neither {@link RunContext} nor {@value #TARGET_PROPERTY} names one. */
+    public static final String DEFAULT_TARGET = RunContext.DEFAULT_TARGET;
+    /** Folder of the results directory that receives attached evidence. */
+    static final String ARTIFACTS = "artifacts";
 
     private final Path dir;
     private final String target;
     private final Map<UUID, ScenarioRecorder> running = new ConcurrentHashMap<>();
     private final Map<URI, String> featureNames = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<ScenarioResult> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger artifactCount = new AtomicInteger();
 
     /** @param dir the directory that receives {@code results.json}; created if missing */
     public RecordingPlugin(String dir) {
         this.dir = Path.of(dir);
-        this.target = System.getProperty(TARGET_PROPERTY, DEFAULT_TARGET);
+        this.target = RunContext.targetName();
     }
 
     /** Reads the results a run left in {@code dir}; fails with a {@link ReportException} naming the file. */
@@ -83,7 +93,36 @@ public final class RecordingPlugin implements ConcurrentEventListener {
         if (ObservationCodec.MEDIA_TYPE.equals(event.getMediaType())) {
             // Decoding here (not at the end) makes a malformed attachment fail the step that made it.
             recorder(event.getTestCase()).observed(ObservationCodec.decode(event.getData()));
+        } else {
+            recorder(event.getTestCase()).attached(saveArtifact(event));
         }
+    }
+
+    /** Writes the attachment's bytes now, so that screenshots are not held in memory until the run ends. */
+    private Artifact saveArtifact(EmbedEvent event) {
+        String file = ARTIFACTS + "/" + artifactCount.incrementAndGet() + "." + extension(event.getMediaType());
+        Path path = dir.resolve(file);
+        try {
+            Files.createDirectories(path.getParent());
+            Files.write(path, event.getData());
+        } catch (IOException e) {
+            throw new ReportException("cannot write the attachment '" + event.getName() + "' of target " + target
+                    + " to " + path.toAbsolutePath() + ": " + e, e);
+        }
+        return new Artifact(event.getName(), event.getMediaType(), file);
+    }
+
+    static String extension(String mediaType) {
+        String type = mediaType.toLowerCase(Locale.ROOT);
+        int parameters = type.indexOf(';');
+        return switch ((parameters < 0 ? type : type.substring(0, parameters)).strip()) {
+            case "text/plain" -> "txt";
+            case "image/png" -> "png";
+            case "image/jpeg" -> "jpg";
+            case "text/html" -> "html";
+            case "application/json" -> "json";
+            default -> "bin";
+        };
     }
 
     private void caseFinished(TestCaseFinished event) {

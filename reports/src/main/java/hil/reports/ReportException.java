@@ -6,6 +6,10 @@ package hil.reports;
  */
 public final class ReportException extends RuntimeException {
 
+    public ReportException(String message) {
+        super(message);
+    }
+
     public ReportException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -1,6 +1,7 @@
 package hil.reports;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import hil.reports.compare.Comparison;
 import hil.reports.model.ScenarioResult;
 
 import java.io.IOException;
@@ -9,18 +10,25 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes the report of a run over one or more targets into a directory:
  * <ul>
- *   <li>{@code summary.json}: counts per target, number of scenarios, divergences, generation time;</li>
+ *   <li>{@code summary.json}: counts per target, number of scenarios, divergences (unexpected and expected),
+ *       generation time;</li>
+ *   <li>{@code comparison.json}: the cross-target comparison, every divergence with each target's value;</li>
  *   <li>{@code junit/<target>.xml}: JUnit XML for CI;</li>
  *   <li>{@code observations.json}: every observation, by target, scenario and step;</li>
- *   <li>{@code index.html}: a self-contained page with totals, a scenario × target matrix and details.</li>
+ *   <li>{@code index.html}: a self-contained page with totals, a scenario × target matrix (passed, failed,
+ *       skipped with reason, diverged) and each scenario's steps side by side per target;</li>
+ *   <li>{@code artifacts/<target>/}: copies of attached evidence that was not already in the directory.</li>
  * </ul>
- * Files already in the directory (Cucumber's own {@code cucumber-<target>.html}) are linked, not touched.
+ * The first target in the results is the reference of the comparison. Files already in the directory (Cucumber's
+ * own {@code cucumber-<target>.html}, evidence the recording plugin wrote under {@code targets/}) are linked, not
+ * touched.
  */
 public final class ReportWriter {
 
@@ -37,13 +45,16 @@ public final class ReportWriter {
     }
 
     static Summary write(Path reportDir, List<ScenarioResult> results, Instant generated, Path workingDir) {
-        List<ScenarioResult> sorted = new ArrayList<>(results);
-        // Stable: within a feature and line, targets keep the order the caller gave them.
-        sorted.sort(Comparator.comparing(ScenarioResult::featureUri).thenComparingInt(ScenarioResult::line));
-        Summary summary = Summary.of(results, generated);
         Path junit = reportDir.resolve("junit");
         createDirectories(junit);
+        List<ScenarioResult> sorted = new ArrayList<>(ArtifactFiles.place(reportDir, results));
+        // Stable: within a feature and line, targets keep the order the caller gave them.
+        sorted.sort(Comparator.comparing(ScenarioResult::featureUri).thenComparingInt(ScenarioResult::line));
+        List<String> targets = List.copyOf(new LinkedHashSet<>(results.stream().map(ScenarioResult::target).toList()));
+        Comparison comparison = Comparison.of(sorted, targets);
+        Summary summary = Summary.of(results, comparison.unexpectedCount(), comparison.expectedCount(), generated);
         writeFile(reportDir.resolve("summary.json"), file -> Json.MAPPER.writeValue(file.toFile(), toJson(summary)));
+        writeFile(reportDir.resolve(ComparisonJson.NAME), file -> ComparisonJson.write(file, comparison));
         for (String target : summary.targets().keySet()) {
             List<ScenarioResult> ofTarget = sorted.stream().filter(r -> r.target().equals(target)).toList();
             writeFile(junit.resolve(Text.fileName(target) + ".xml"),
@@ -51,7 +62,8 @@ public final class ReportWriter {
         }
         writeFile(reportDir.resolve("observations.json"), file -> ObservationsJson.write(file, sorted));
         writeFile(reportDir.resolve("index.html"), file -> Files.writeString(file,
-                new HtmlReport(summary, sorted, workingDir, target -> cucumberReport(reportDir, target)).render()));
+                new HtmlReport(summary, comparison, workingDir, target -> cucumberReport(reportDir, target))
+                        .render()));
         return summary;
     }
 
@@ -75,6 +87,7 @@ public final class ReportWriter {
             target.put("durationSeconds", counts.durationSeconds());
         }
         root.put("divergences", summary.divergences());
+        root.put("expectedDivergences", summary.expectedDivergences());
         root.put("scenarios", summary.scenarios());
         root.put("generated", summary.generated().toString());
         return root;

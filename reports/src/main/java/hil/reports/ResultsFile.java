@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-/** {@code results.json}: the scenario results of one run on one target, as {@link RecordingPlugin} leaves them. */
+/**
+ * {@code results.json}: the scenario results of one run on one target, as {@link RecordingPlugin} leaves them.
+ * Artifact files are named relative to the directory in the file and absolute once read, so that the results can
+ * be read from anywhere.
+ */
 final class ResultsFile {
 
     static final String NAME = "results.json";
@@ -38,8 +42,14 @@ final class ResultsFile {
     static List<ScenarioResult> read(Path dir) {
         Path file = dir.resolve(NAME);
         try {
-            return Json.MAPPER.readValue(file.toFile(), new TypeReference<List<ScenarioResult>>() {
+            List<ScenarioResult> results = Json.MAPPER.readValue(file.toFile(), new TypeReference<List<ScenarioResult>>() {
             });
+            Path base = dir.toAbsolutePath().normalize();
+            return results.stream()
+                    .map(r -> r.artifacts().isEmpty() ? r : r.withArtifacts(r.artifacts().stream()
+                            .map(a -> a.withFile(base.resolve(a.file()).normalize().toString()))
+                            .toList()))
+                    .toList();
         } catch (IOException e) {
             throw new ReportException("cannot read the scenario results in " + file.toAbsolutePath() + ": " + e, e);
         }

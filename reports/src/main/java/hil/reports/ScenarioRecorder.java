@@ -1,5 +1,6 @@
 package hil.reports;
 
+import hil.reports.model.Artifact;
 import hil.reports.model.Observation;
 import hil.reports.model.ScenarioResult;
 import hil.reports.model.StepResult;
@@ -24,6 +25,7 @@ final class ScenarioRecorder {
     private final String target;
     private final TestCase testCase;
     private final List<StepRecord> records = new ArrayList<>();
+    private final List<Artifact> artifacts = new ArrayList<>();
     private StepRecord current;
 
     ScenarioRecorder(String target, TestCase testCase) {
@@ -57,6 +59,11 @@ final class ScenarioRecorder {
         record.observations.add(observation);
     }
 
+    /** Evidence belongs to the scenario, whichever step or hook attached it. */
+    synchronized void attached(Artifact artifact) {
+        artifacts.add(artifact);
+    }
+
     synchronized ScenarioResult finish(Result result, String featureName) {
         List<StepResult> steps = new ArrayList<>();
         for (StepRecord record : records) {
@@ -67,7 +74,7 @@ final class ScenarioRecorder {
         String status = result.getStatus().name();
         return new ScenarioResult(target, testCase.getUri().toString(), featureName, testCase.getName(),
                 testCase.getLocation().getLine(), testCase.getTags(), status, reason(status),
-                result.getDuration().toNanos(), steps);
+                result.getDuration().toNanos(), steps, artifacts);
     }
 
     /**

@@ -15,10 +15,13 @@ import java.util.Set;
  *
  * @param targets     counts per target, in the order the targets first appear in the results
  * @param scenarios   distinct scenarios (feature file and line) over all targets
- * @param divergences scenarios whose observations differ between targets (always 0 until targets are compared)
+ * @param divergences fields that differ between targets in the same step and that no {@code @differs:} tag
+ *                    declares (see {@link hil.reports.compare.Comparison})
+ * @param expectedDivergences differences that scenarios declare with {@code @differs:}; shown, not counted above
  * @param generated   when the report was written
  */
-public record Summary(Map<String, Counts> targets, int scenarios, int divergences, Instant generated) {
+public record Summary(Map<String, Counts> targets, int scenarios, int divergences, int expectedDivergences,
+                      Instant generated) {
 
     public Summary {
         targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
@@ -57,13 +60,18 @@ public record Summary(Map<String, Counts> targets, int scenarios, int divergence
 
     private static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0);
 
+    /** The totals, without a comparison. */
     static Summary of(List<ScenarioResult> results, Instant generated) {
+        return of(results, 0, 0, generated);
+    }
+
+    static Summary of(List<ScenarioResult> results, int divergences, int expectedDivergences, Instant generated) {
         Map<String, Counts> targets = new LinkedHashMap<>();
         Set<String> scenarios = new HashSet<>();
         for (ScenarioResult result : results) {
             targets.put(result.target(), targets.getOrDefault(result.target(), NONE).plus(result));
             scenarios.add(result.key());
         }
-        return new Summary(targets, scenarios.size(), 0, generated);
+        return new Summary(targets, scenarios.size(), divergences, expectedDivergences, generated);
     }
 }

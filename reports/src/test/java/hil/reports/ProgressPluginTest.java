@@ -37,11 +37,20 @@ class ProgressPluginTest {
     }
 
     @Test
+    @DisplayName("with a target label, every line of a scenario starts with the target's name in brackets")
+    void labelledLines() {
+        String text = ProgressPlugin.lines("[qemu-ovmf]", "FAILED", Duration.ofMillis(1500), "a.feature:3",
+                "Set twice", "expected EFI_SUCCESS\nbut was EFI_NOT_FOUND");
+        assertEquals(List.of("[qemu-ovmf]  FAILED      1.500s  a.feature:3  Set twice",
+                "[qemu-ovmf]             expected EFI_SUCCESS"), text.lines().toList());
+    }
+
+    @Test
     @DisplayName("during a parallel run each scenario prints whole lines, with reasons under those that did not pass")
     void realRunPrintsWholeLines() {
         String out = FixtureRun.outcome().stdout();
         List<String> scenarioLines = out.lines().filter(l -> SCENARIO_LINE.matcher(l).matches()).toList();
-        assertEquals(11, scenarioLines.size(), out);
+        assertEquals(12, scenarioLines.size(), out);
         String location = Locations.display(FixtureRun.feature().toUri().toString(), Path.of("").toAbsolutePath());
         assertTrue(out.contains(location + ":3  A call is observed" + NL), out);
         assertTrue(out.contains(location + ":7  A call the target cannot observe" + NL

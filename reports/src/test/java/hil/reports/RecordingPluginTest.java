@@ -1,5 +1,7 @@
 package hil.reports;
 
+import hil.reports.fixture.RecordingFixtureSteps;
+import hil.reports.model.Artifact;
 import hil.reports.model.Observation;
 import hil.reports.model.ScenarioResult;
 import hil.reports.model.StepResult;
@@ -15,6 +17,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +38,7 @@ class RecordingPluginTest {
     @Test
     @DisplayName("every scenario of the run is recorded once, in feature and line order, with its target and feature")
     void recordsEveryScenario() {
-        assertEquals(11, results.size());
+        assertEquals(12, results.size());
         assertEquals(results.stream().map(ScenarioResult::line).sorted().toList(),
                 results.stream().map(ScenarioResult::line).toList());
         for (ScenarioResult result : results) {
@@ -142,6 +145,38 @@ class RecordingPluginTest {
             assertEquals(name, result.steps().get(0).observations().get(0).inputs().get(Observation.Keys.NAME));
             assertEquals(name, result.steps().get(2).observations().get(0).inputs().get(Observation.Keys.NAME));
         }
+    }
+
+    @Test
+    @DisplayName("text and images a scenario attaches are written next to the results and listed with the scenario")
+    void attachmentsBecomeArtifacts() throws Exception {
+        ScenarioResult result = byName.get("The target attaches its console and a screenshot");
+        assertEquals("PASSED", result.status(), result::message);
+        assertEquals(List.of("console", "screen"), result.artifacts().stream().map(Artifact::name).toList());
+        assertEquals(List.of("text/plain", "image/png"),
+                result.artifacts().stream().map(Artifact::mediaType).toList());
+        Path console = Path.of(result.artifacts().get(0).file());
+        Path screen = Path.of(result.artifacts().get(1).file());
+        assertTrue(console.isAbsolute(), "read back as an absolute path");
+        assertEquals(FixtureRun.outcome().dir().resolve("artifacts").toAbsolutePath().normalize(), console.getParent());
+        assertTrue(console.getFileName().toString().endsWith(".txt"), console::toString);
+        assertTrue(screen.getFileName().toString().endsWith(".png"), screen::toString);
+        assertEquals("Shell> setvar\nDone\n", Files.readString(console));
+        assertArrayEquals(RecordingFixtureSteps.SCREENSHOT, Files.readAllBytes(screen));
+        assertTrue(byName.get("A call is observed").artifacts().isEmpty());
+    }
+
+    @Test
+    @DisplayName("the target is the one the launching thread's run context names, before the system property")
+    void targetComesFromTheRunContext() {
+        Path dir = FixtureRun.newDirectory();
+        byte status = RunContext.callAs("from-context", () -> FixtureRun.cucumber(dir, FixtureRun.feature() + ":3"));
+
+        assertEquals(0, status);
+        List<ScenarioResult> ran = RecordingPlugin.readResults(dir);
+        assertEquals(1, ran.size());
+        assertEquals("from-context", ran.get(0).target());
+        assertEquals(RunContext.DEFAULT_TARGET, RunContext.targetName(), "restored after the call");
     }
 
     @Test

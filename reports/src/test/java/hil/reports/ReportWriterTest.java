@@ -133,7 +133,8 @@ class ReportWriterTest {
         assertTrue(html.contains("<td class=\"cell undefined\" title=\"undefined step: When I frobnicate\">UNDEFINED"));
         assertTrue(html.contains("<td class=\"cell missing\">not run</td>"), "scenario run on one target only");
         assertTrue(html.contains("features/variables/get.feature:3"));
-        assertTrue(html.contains("<td>GetVariable</td><td>boot</td><td><div>name = <code>Boot0001</code></div>"));
+        assertTrue(html.contains("<strong>GetVariable</strong> <span class=\"loc\">boot &middot; 0.002 ms</span></div>"
+                + "<div><span class=\"k\">in</span> name = <code>Boot0001</code></div>"), html);
         assertFalse(html.contains("\u0001"));
     }
 

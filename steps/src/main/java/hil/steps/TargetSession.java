@@ -15,17 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The targets of this run, one instance per target name, started on first use and closed when the JVM exits. The
- * target comes from the system property {@code hil.target} (default {@code simulator}), its definition from the
+ * target of the current thread comes from {@link hil.reports.RunContext} (the CLI runs each target on a thread of
+ * its own; otherwise the system property {@code hil.target}, default {@code simulator}), its definition from the
  * lab-config directory in {@code hil.lab-config} (default: the nearest {@code lab-config/} at or above the working
  * directory).
  */
 final class TargetSession {
 
-    /** System property naming the target of this run. */
-    static final String TARGET_PROPERTY = "hil.target";
     /** System property naming the lab-config directory. */
     static final String LAB_CONFIG_PROPERTY = "hil.lab-config";
-    static final String DEFAULT_TARGET = "simulator";
 
     private static final ConcurrentHashMap<String, Target> TARGETS = new ConcurrentHashMap<>();
     /** Targets that could not be started: later scenarios re-report the first cause instead of retrying. */
@@ -39,7 +37,7 @@ final class TargetSession {
     }
 
     static String targetName() {
-        return System.getProperty(TARGET_PROPERTY, DEFAULT_TARGET);
+        return hil.reports.RunContext.targetName();
     }
 
     /** The running instance of this run's target, started if needed. */

@@ -1,0 +1,129 @@
+package hil.reports.compare;
+
+import hil.reports.model.Observation;
+import hil.reports.model.Observation.Keys;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * What is compared between targets, in one table.
+ *
+ * <p>Every observation contributes its <em>status</em>, or its <em>status class</em> when it carries a
+ * {@value #STATUS_CLASS} output (the OS phase sees errno, not the EFI status, and classifies it). Which of its
+ * outputs are compared depends on the operation, as {@link #RULES} lists: the firmware creates variables of its
+ * own at boot (Boot####, Lang, ConOut, …) that a fresh simulator store lacks, so only variables the scenario
+ * itself named ({@link Touched}) are compared where such variables would show up.
+ */
+final class ComparisonRules {
+
+    /** The compared field holding an observation's EFI status. */
+    static final String STATUS = "status";
+    /** An output some targets give instead of a comparable status: the status's class, e.g. {@code not-found}. */
+    static final String STATUS_CLASS = "statusClass";
+    /** The compared field holding a step's outcome: passed, failed, skipped or undefined. */
+    static final String RESULT = "result";
+    /** The compared field holding the operation of an observation (differs only when steps made other calls). */
+    static final String OPERATION = "operation";
+    /** How a missing status (a platform event that returns none) is shown. */
+    static final String NO_STATUS = "none";
+
+    /** Which outputs of an observation are compared, and why. */
+    record Rule(String operation, String compared, BiFunction<Map<String, String>, Touched, Map<String, String>> select) {
+    }
+
+    private static final String EVENT = "status only: targets describe their boots and events differently";
+
+    /** The rules by operation; an operation not listed has every output compared. */
+    static final List<Rule> RULES = List.of(
+            new Rule("BootFresh", EVENT, ComparisonRules::none),
+            new Rule("EndOfDxe", EVENT, ComparisonRules::none),
+            new Rule("ReadyToBoot", EVENT, ComparisonRules::none),
+            new Rule("ExitBootServices", EVENT, ComparisonRules::none),
+            new Rule("SetVirtualAddressMap", EVENT, ComparisonRules::none),
+            new Rule("ResetSystem", EVENT, ComparisonRules::none),
+            new Rule("ArmPowerLoss", EVENT, ComparisonRules::none),
+            new Rule("QueryVariableInfo", "status, " + Keys.MAX_STORAGE + " and " + Keys.MAX_VARIABLE_SIZE + "; not "
+                    + Keys.REMAINING_STORAGE + " (the firmware's own variables use space)",
+                    (outputs, touched) -> only(outputs, Keys.MAX_STORAGE, Keys.MAX_VARIABLE_SIZE)),
+            new Rule("ListVariables", "the end status and the entries of " + Keys.VARIABLES
+                    + " for variables the scenario named; not " + Keys.COUNT,
+                    ComparisonRules::touchedEntries),
+            new Rule("GetNextVariableName", "status and every output when the returned name is one the scenario"
+                    + " named on some target; else the status only", ComparisonRules::whenReturnedTouched));
+
+    /** For operations without a rule. */
+    static final String DEFAULT_COMPARED = "status and every output";
+
+    private static final Map<String, Rule> BY_OPERATION = RULES.stream()
+            .collect(Collectors.toUnmodifiableMap(Rule::operation, r -> r));
+
+    private ComparisonRules() {
+    }
+
+    /**
+     * The fields of one observation that are compared with the other targets', field name to canonical value,
+     * status (or status class) first.
+     */
+    static Map<String, String> fields(Observation o, Touched touched) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        String statusClass = o.outputs().get(STATUS_CLASS);
+        if (statusClass != null) {
+            fields.put(STATUS_CLASS, statusClass);
+        } else {
+            fields.put(STATUS, o.status() == null ? NO_STATUS : o.status());
+        }
+        Map<String, String> outputs = new LinkedHashMap<>(o.outputs());
+        outputs.remove(STATUS_CLASS);
+        Rule rule = BY_OPERATION.get(o.operation());
+        fields.putAll(rule == null ? outputs : rule.select().apply(outputs, touched));
+        return fields;
+    }
+
+    /** A step's outcome as compared: only whether it passed, failed, was skipped or undefined. */
+    static String outcome(String status) {
+        if (status == null) {
+            return "failed";
+        }
+        return switch (status) {
+            case "PASSED" -> "passed";
+            case "SKIPPED" -> "skipped";
+            case "UNDEFINED" -> "undefined";
+            default -> "failed";
+        };
+    }
+
+    private static Map<String, String> none(Map<String, String> outputs, Touched touched) {
+        return Map.of();
+    }
+
+    private static Map<String, String> only(Map<String, String> outputs, String... keys) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (outputs.containsKey(key)) {
+                kept.put(key, outputs.get(key));
+            }
+        }
+        return kept;
+    }
+
+    /** The list's entries the scenario named, in the order the target listed them. */
+    private static Map<String, String> touchedEntries(Map<String, String> outputs, Touched touched) {
+        String list = outputs.get(Keys.VARIABLES);
+        if (list == null) {
+            return Map.of();
+        }
+        String entries = list.lines()
+                .filter(touched::containsListEntry)
+                .map(line -> Touched.canonicalListEntry(line) + "\n")
+                .collect(Collectors.joining());
+        return Map.of(Keys.VARIABLES, entries);
+    }
+
+    private static Map<String, String> whenReturnedTouched(Map<String, String> outputs, Touched touched) {
+        return touched.contains(outputs.get(Keys.VENDOR), outputs.get(Keys.NAME)) ? outputs : Map.of();
+    }
+}
