@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A platform's variable configuration: the PCDs that fix sizes and limits, and the flash geometry. The reference
- * is Debian's OVMF 2022.11 built with a 4 MB flash; other geometries are named profiles, never a silent change.
+ * A platform's variable configuration: the PCDs that fix sizes and limits, the flash geometry and the way the
+ * variable driver writes a new record to flash. The reference is Debian's OVMF 2022.11 built with a 4 MB flash; other
+ * geometries and driver versions are named profiles, never a silent change.
  *
  * @param name                    profile name used in lab-config
  * @param maxVariableSize         PcdMaxVariableSize
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param nvRegionSize            PcdFlashNvStorageVariableSize: the variable firmware volume, FV header included
  * @param blockSize               flash block size
  * @param fvChecksum              the FV header checksum OVMF ships for this geometry
+ * @param recordWrite             how a new non-volatile record reaches flash
  */
 public record Profile(
         String name,
@@ -31,21 +33,40 @@ public record Profile(
         int varsSize,
         int nvRegionSize,
         int blockSize,
-        int fvChecksum) {
+        int fvChecksum,
+        RecordWrite recordWrite) {
 
-    /** OVMF X64 with FD_SIZE 4 MB, the default of Debian's ovmf package. */
+    /**
+     * How the variable driver writes a new record at the end of the non-volatile store (reference 4.3). Both leave
+     * the same bytes once complete; they differ in what a power cut can leave behind.
+     */
+    public enum RecordWrite {
+        /**
+         * edk2 up to edk2-stable202311 (Debian's OVMF 2022.11): the header with State 0xFF, then State 0x7F
+         * (VAR_HEADER_VALID_ONLY), then name and data, then State 0x3F.
+         */
+        FOUR_STEP,
+        /** edk2-stable202402 and later: the whole record with State 0xFF, then State 0x3F. */
+        TWO_STEP
+    }
+
+    /** OVMF X64 with FD_SIZE 4 MB, the default of Debian's ovmf package (2022.11). */
     public static final Profile OVMF_4M = new Profile("ovmf-4m", 0x8400, 0x8400, 0, 0x8000, 0,
-            0x40000, 0x84000, 0x40000, 0x1000, 0xB8AF);
+            0x40000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.FOUR_STEP);
 
-    /** OVMF X64 with FD_SIZE 1 MB or 2 MB. */
+    /** The 4 MB geometry with the record write of edk2-stable202402 and later. */
+    public static final Profile OVMF_4M_2024 = new Profile("ovmf-4m-2024", 0x8400, 0x8400, 0, 0x8000, 0,
+            0x40000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.TWO_STEP);
+
+    /** OVMF X64 with FD_SIZE 1 MB or 2 MB (2022.11). */
     public static final Profile OVMF_2M = new Profile("ovmf-2m", 0x2000, 0x2800, 0, 0x8000, 0,
-            0xE000, 0x20000, 0xE000, 0x1000, 0xF919);
+            0xE000, 0x20000, 0xE000, 0x1000, 0xF919, RecordWrite.FOUR_STEP);
 
-    /** MdeModulePkg PCD defaults on a 64 KiB store. */
+    /** MdeModulePkg PCD defaults on a 64 KiB store, with the record write of the 2022.11 reference. */
     public static final Profile EDK2_DEFAULTS = new Profile("edk2-defaults", 0x400, 0, 0, 0x8000, 0,
-            0x10000, 0x22000, 0x10000, 0x1000, 0);
+            0x10000, 0x22000, 0x10000, 0x1000, 0, RecordWrite.FOUR_STEP);
 
-    public static final List<Profile> ALL = List.of(OVMF_4M, OVMF_2M, EDK2_DEFAULTS);
+    public static final List<Profile> ALL = List.of(OVMF_4M, OVMF_4M_2024, OVMF_2M, EDK2_DEFAULTS);
 
     public static Optional<Profile> byName(String name) {
         return ALL.stream().filter(p -> p.name.equals(name)).findFirst();

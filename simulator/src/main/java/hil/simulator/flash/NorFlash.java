@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A NOR flash device: a program operation can only clear bits (new = old AND data), an erase sets a whole block
  * to 0xFF. Every program and erase is counted, erases per block (wear). A {@link PowerCut} can be armed to cut the
  * power during a chosen program operation, leaving exactly the bytes programmed before the cut (a torn byte
- * included).
+ * included), or during a chosen block erase, leaving the block half erased.
  */
 public final class NorFlash {
 
@@ -79,7 +79,7 @@ public final class NorFlash {
         checkPowered();
         checkRange(offset, length);
         programOperations++;
-        boolean cut = armed != null && armed.fires(programOperations, length);
+        boolean cut = armed != null && armed.firesOnProgram(programOperations, length);
         int limit = cut ? Math.min(armed.cutAfter(length), length) : length;
         for (int i = 0; i < limit; i++) {
             cells[offset + i] &= data[from + i];
@@ -96,7 +96,12 @@ public final class NorFlash {
         }
     }
 
-    /** Erases the blocks covering [offset, offset + length); the range must be block-aligned. */
+    /**
+     * Erases the blocks covering [offset, offset + length), one block at a time (each block is one erase operation,
+     * the unit an erase cut is aimed at); the range must be block-aligned.
+     *
+     * @throws PowerLossException if an armed erase cut fires on one of these blocks
+     */
     public void erase(int offset, int length) {
         checkPowered();
         checkRange(offset, length);
@@ -104,8 +109,17 @@ public final class NorFlash {
             throw new IllegalArgumentException("erase of [" + offset + ", +" + length + ") is not block-aligned (block " + blockSize + ")");
         }
         for (int b = offset / blockSize; b < (offset + length) / blockSize; b++) {
+            checkPowered();
             eraseOperations++;
             erasesPerBlock[b]++;
+            if (armed != null && armed.firesOnErase(eraseOperations)) {
+                int erased = Math.min(armed.cutAfter(blockSize), blockSize);
+                Arrays.fill(cells, b * blockSize, b * blockSize + erased, (byte) 0xFF);
+                PowerCut fired = armed;
+                armed = null;
+                powered = false;
+                throw new PowerLossException(fired, eraseOperations, b * blockSize + erased);
+            }
             Arrays.fill(cells, b * blockSize, (b + 1) * blockSize, (byte) 0xFF);
         }
     }
@@ -143,6 +157,11 @@ public final class NorFlash {
     /** Erase count of one block. */
     public long wear(int block) {
         return erasesPerBlock[block];
+    }
+
+    /** Erase counts of every block, indexed by block number (a copy): compare two to see which blocks an action erased. */
+    public long[] wearByBlock() {
+        return erasesPerBlock.clone();
     }
 
     private void checkPowered() {

@@ -1,8 +1,8 @@
 package hil.simulator.flash;
 
 /**
- * The power failed during a flash program operation. Thrown through the firmware model to the platform, which
- * restarts; nothing in between may catch it.
+ * The power failed during a flash program or erase operation. Thrown through the firmware model to the platform,
+ * which restarts; nothing in between may catch it.
  */
 public final class PowerLossException extends RuntimeException {
 
@@ -11,7 +11,8 @@ public final class PowerLossException extends RuntimeException {
     private final int offset;
 
     public PowerLossException(PowerCut cut, long operation, int offset) {
-        super("power lost during flash program operation " + operation + " at offset 0x" + Integer.toHexString(offset));
+        super("power lost during flash " + (cut.target() == PowerCut.Target.ERASE ? "erase" : "program") + " operation "
+                + operation + " at offset 0x" + Integer.toHexString(offset));
         this.cut = cut;
         this.operation = operation;
         this.offset = offset;
@@ -21,11 +22,12 @@ public final class PowerLossException extends RuntimeException {
         return cut;
     }
 
+    /** The number of the interrupted operation: a program operation, or a block erase for an erase cut. */
     public long operation() {
         return operation;
     }
 
-    /** The first flash offset not (fully) programmed. */
+    /** The first flash offset the interrupted operation did not (fully) program or erase. */
     public int offset() {
         return offset;
     }

@@ -2,7 +2,7 @@ package hil.simulator.store;
 
 import java.util.Arrays;
 
-/** A store in RAM (the volatile store): plain copies, State written in the same copy as the record. */
+/** A store in RAM (the volatile store): plain copies, a new record written in one copy with State 0x3F. */
 final class RamMedium implements StoreMedium {
 
     private final byte[] bytes;
@@ -28,13 +28,14 @@ final class RamMedium implements StoreMedium {
     }
 
     @Override
-    public void rewrite(byte[] image) {
-        Arrays.fill(bytes, (byte) 0xFF);
-        System.arraycopy(image, 0, bytes, 0, image.length);
+    public void appendRecord(int offset, byte[] record, int headerSize) {
+        System.arraycopy(record, 0, bytes, offset, record.length);
+        bytes[offset + 2] = (byte) VariableStore.VAR_ADDED;
     }
 
     @Override
-    public boolean twoStepCommit() {
-        return false;
+    public void rewrite(byte[] image) {
+        Arrays.fill(bytes, (byte) 0xFF);
+        System.arraycopy(image, 0, bytes, 0, image.length);
     }
 }

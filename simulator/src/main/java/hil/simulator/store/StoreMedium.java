@@ -6,18 +6,23 @@ package hil.simulator.store;
  */
 interface StoreMedium {
 
-    /** Current bytes, read-only by convention. Index 0 is the first byte of the store header. */
+    /** Current bytes, read-only by convention. Index {@link #base()} is the first byte of the store header. */
     byte[] bytes();
 
     /** Offset of the store header inside {@link #bytes()}. */
     int base();
 
-    /** Writes bytes in place: on flash a program operation (bits only clear). */
+    /** Writes bytes in place: on flash one program operation per block touched (bits only clear). */
     void write(int offset, byte[] data);
 
-    /** Replaces the whole store region with {@code image} (store header included). */
-    void rewrite(byte[] image);
+    /**
+     * Writes a new record at {@code offset} the way this medium's writer does and leaves it with State 0x3F.
+     *
+     * @param record     header, name and data, State 0xFF
+     * @param headerSize size of the record's header
+     */
+    void appendRecord(int offset, byte[] record, int headerSize);
 
-    /** Whether two-step commits are used (record with State 0xFF, then the State byte), as on real flash. */
-    boolean twoStepCommit();
+    /** Replaces the whole store (store header included) with {@code image}. */
+    void rewrite(byte[] image);
 }

@@ -1,5 +1,6 @@
 package hil.simulator.store;
 
+import hil.simulator.Profile;
 import hil.simulator.flash.NorFlash;
 import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
@@ -13,7 +14,8 @@ import java.util.function.IntPredicate;
  * A variable store in the EDK II format: a 28-byte VARIABLE_STORE_HEADER followed by 4-byte aligned records, each
  * a variable header (60 bytes authenticated, 32 normal), the CHAR16 name and the data. Record visibility is decided
  * by the State byte alone (0x3F, or 0x3E without a 0x3F twin); the walk stops at the first header without StartId
- * 0x55AA. Offsets are relative to the store header.
+ * 0x55AA and steps over every other record by its header sizes, invisible ones (0xFF, 0x7F, 0x3D, 0x3C) included.
+ * Offsets are relative to the store header.
  */
 public final class VariableStore {
 
@@ -28,6 +30,8 @@ public final class VariableStore {
     public static final int VAR_ADDED = 0x3F;
     public static final int VAR_IN_DELETED_TRANSITION = 0xFE;
     public static final int VAR_DELETED = 0xFD;
+
+    private static final byte[] ERASED_BLOCK = erasedBlock();
 
     private final StoreMedium medium;
     private final boolean authenticated;
@@ -48,6 +52,12 @@ public final class VariableStore {
         recount();
     }
 
+    private static byte[] erasedBlock() {
+        byte[] b = new byte[4096];
+        Arrays.fill(b, (byte) 0xFF);
+        return b;
+    }
+
     /** Formats an empty store in RAM (the volatile store), with the given signature. */
     public static VariableStore inRam(int size, boolean authenticated) {
         RamMedium ram = new RamMedium(size);
@@ -56,12 +66,27 @@ public final class VariableStore {
     }
 
     /**
-     * Opens the store on flash behind a firmware-volume header of {@code fvHeaderLength} bytes.
+     * Opens the non-volatile store as the variable driver does at start-up, on the VARS flash of {@code profile}
+     * whose fault-tolerant write driver has already started (and so finished any interrupted write): the FV header
+     * must have the "_FVH" signature and the NvData file-system GUID, and the store behind it (at the FV
+     * HeaderLength) must be formatted and healthy.
      *
-     * @throws StoreFormatException if the store header is not a valid, formatted, healthy store
+     * @throws StoreFormatException if the firmware volume or the store header is not usable
      */
-    public static VariableStore onFlash(NorFlash flash, int fvHeaderLength, int regionSize) {
+    public static VariableStore onFlash(NorFlash flash, Profile profile, FaultTolerantWrite ftw) {
         byte[] b = flash.view();
+        if (Bytes.u32(b, VarsImage.FV_OFFSET_SIGNATURE) != VarsImage.FV_SIGNATURE
+                || !EfiGuid.SYSTEM_NV_DATA_FV.matches(b, VarsImage.FV_OFFSET_FILE_SYSTEM_GUID)) {
+            throw new StoreFormatException("the variable firmware volume is corrupted: Signature 0x"
+                    + Long.toHexString(Bytes.u32(b, VarsImage.FV_OFFSET_SIGNATURE)) + ", FileSystemGuid "
+                    + EfiGuid.read(b, VarsImage.FV_OFFSET_FILE_SYSTEM_GUID));
+        }
+        int fvHeaderLength = Bytes.u16(b, VarsImage.FV_OFFSET_HEADER_LENGTH);
+        int regionSize = profile.nvRegionSize();
+        if (fvHeaderLength + STORE_HEADER_SIZE > regionSize) {
+            throw new StoreFormatException("FV HeaderLength 0x" + Integer.toHexString(fvHeaderLength)
+                    + " leaves no room for a store in the 0x" + Integer.toHexString(regionSize) + "-byte region");
+        }
         EfiGuid signature = EfiGuid.read(b, fvHeaderLength);
         if (!signature.equals(EfiGuid.VARIABLE_STORE_AUTHENTICATED) && !signature.equals(EfiGuid.VARIABLE_STORE_NORMAL)) {
             throw new StoreFormatException("variable store at 0x" + Integer.toHexString(fvHeaderLength)
@@ -76,7 +101,12 @@ public final class VariableStore {
             throw new StoreFormatException("variable store Size 0x" + Long.toHexString(size) + " does not fit the "
                     + "0x" + Integer.toHexString(regionSize) + "-byte region");
         }
-        return new VariableStore(new FlashMedium(flash, fvHeaderLength, regionSize));
+        return new VariableStore(new FlashMedium(flash, fvHeaderLength, profile.recordWrite(), ftw));
+    }
+
+    /** Opens the non-volatile store after starting the fault-tolerant write driver on the same flash. */
+    public static VariableStore onFlash(NorFlash flash, Profile profile) {
+        return onFlash(flash, profile, FaultTolerantWrite.start(flash, profile));
     }
 
     /** A 28-byte VARIABLE_STORE_HEADER. */
@@ -290,19 +320,14 @@ public final class VariableStore {
     }
 
     /**
-     * Appends a record at the end of the used area: on flash, the record with State 0xFF in one program operation and
-     * then its State byte 0x3F; in RAM, one copy with State 0x3F. Totals advance by the aligned footprint.
+     * Appends a record at the end of the used area, leaving it with State 0x3F: on flash in the steps of the
+     * profile's record write (reference 4.3), in RAM in one copy. Totals advance by the aligned footprint.
      *
      * @return the record's offset
      */
     public int append(EfiGuid vendor, byte[] name, int attributes, byte[] data) {
         int offset = lastOffset;
-        if (medium.twoStepCommit()) {
-            medium.write(offset, buildRecord(vendor, name, attributes, data, 0xFF));
-            medium.write(offset + 2, new byte[] {(byte) VAR_ADDED});
-        } else {
-            medium.write(offset, buildRecord(vendor, name, attributes, data, VAR_ADDED));
-        }
+        medium.appendRecord(offset, buildRecord(vendor, name, attributes, data, 0xFF), headerSize);
         int footprint = footprint(name.length, data.length);
         lastOffset = offset + footprint;
         if (isHwErr(attributes)) {
@@ -324,13 +349,18 @@ public final class VariableStore {
 
     /** Whether any byte between the used area and the store end is not 0xFF (a torn write). */
     public boolean hasTornTail() {
-        byte[] b = b();
-        for (int i = abs(lastOffset); i < abs(size); i++) {
-            if (b[i] != (byte) 0xFF) {
-                return true;
+        return !isErased(b(), abs(lastOffset), abs(size));
+    }
+
+    /** Whether every byte of [from, to) is 0xFF. Runs at every start-up over the whole free area, hence the chunks. */
+    static boolean isErased(byte[] b, int from, int to) {
+        for (int at = from; at < to; at += ERASED_BLOCK.length) {
+            int end = Math.min(to, at + ERASED_BLOCK.length);
+            if (Arrays.mismatch(b, at, end, ERASED_BLOCK, 0, end - at) >= 0) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     /** Recomputes the used area and the totals from the records (all states count). */
@@ -352,7 +382,8 @@ public final class VariableStore {
     /**
      * Reclaim: rewrites the store with the live records only. 0x3F records keep their order (except the one being
      * updated); 0x3E records without a copy already kept are promoted to 0x3F; then {@code newRecord} (if any) is
-     * appended as 0x3F.
+     * appended as 0x3F. Records in any other state (0x7F, 0x3D, 0x3C, bare headers) are dropped. On flash the new
+     * image goes in with one fault-tolerant write of the whole store, so a power cut leaves the old or the new store.
      *
      * @param updating  offset of the record being replaced, or -1
      * @param twin      its in-deleted-transition twin, or -1

@@ -5,7 +5,6 @@ import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
 
 import java.util.Arrays;
-import java.util.zip.CRC32;
 
 /**
  * The layout of an {@code OVMF_VARS.fd} image: the variable firmware volume (FV header, then the variable store),
@@ -16,16 +15,19 @@ public final class VarsImage {
     /** "_FVH". */
     public static final int FV_SIGNATURE = 0x4856465F;
     public static final int FV_ATTRIBUTES = 0x0004FEFF;
+    public static final int FV_OFFSET_ZERO_VECTOR = 0;
+    public static final int FV_OFFSET_FILE_SYSTEM_GUID = 16;
     public static final int FV_OFFSET_LENGTH = 32;
     public static final int FV_OFFSET_SIGNATURE = 40;
     public static final int FV_OFFSET_ATTRIBUTES = 44;
     public static final int FV_OFFSET_HEADER_LENGTH = 48;
     public static final int FV_OFFSET_CHECKSUM = 50;
+    public static final int FV_OFFSET_EXT_HEADER_OFFSET = 52;
     public static final int FV_OFFSET_REVISION = 55;
     public static final int FV_OFFSET_BLOCK_MAP = 56;
 
-    public static final EfiGuid WORKING_BLOCK_SIGNATURE = EfiGuid.parse("9E58292B-7C68-497D-A0CE-6500FD9F1B95");
-    public static final int WORKING_BLOCK_HEADER_SIZE = 32;
+    public static final EfiGuid WORKING_BLOCK_SIGNATURE = FtwWorkingBlockHeader.SIGNATURE;
+    public static final int WORKING_BLOCK_HEADER_SIZE = FtwWorkingBlockHeader.SIZE;
 
     private VarsImage() {
     }
@@ -90,14 +92,6 @@ public final class VarsImage {
 
     /** EFI_FAULT_TOLERANT_WORKING_BLOCK_HEADER of a fresh working block: valid, empty write queue. */
     public static byte[] workingBlockHeader(int workingBlockSize) {
-        byte[] h = new byte[WORKING_BLOCK_HEADER_SIZE];
-        WORKING_BLOCK_SIGNATURE.write(h, 0);
-        Arrays.fill(h, 16, 24, (byte) 0xFF);
-        Bytes.put64(h, 24, workingBlockSize - WORKING_BLOCK_HEADER_SIZE);
-        CRC32 crc = new CRC32();
-        crc.update(h);
-        Bytes.put32(h, 16, crc.getValue());
-        h[20] = (byte) 0xFE; // WorkingBlockValid cleared to 0, WorkingBlockInvalid still 1
-        return h;
+        return FtwWorkingBlockHeader.valid(workingBlockSize);
     }
 }

@@ -1,5 +1,6 @@
 package hil.simulator.flash;
 
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** NOR semantics the variable store relies on (reference 4.3): program only clears bits, erase is per block. */
 class NorFlashTest {
@@ -106,6 +108,43 @@ class NorFlashTest {
         assertEquals((byte) 0x00, flash.readByte(64 + 19));
         assertEquals((byte) 0xF0, flash.readByte(64 + 20), "torn byte keeps the default 0x0F mask's bits");
         assertEquals((byte) 0xFF, flash.readByte(64 + 21));
+    }
+
+    @Test
+    @DisplayName("A cut during a block erase leaves that block half erased, earlier blocks erased and later ones untouched")
+    void aCutDuringAnEraseLeavesTheBlockHalfErased() {
+        flash.program(0, filled(1024, 0x00));
+        flash.arm(PowerCut.duringErase(2));
+
+        PowerLossException e = assertThrows(PowerLossException.class, () -> flash.erase(0, 768));
+
+        assertEquals(2, e.operation(), "the second block erase");
+        assertEquals(256 + 128, e.offset(), "first byte of the block not erased");
+        assertArrayEquals(filled(256 + 128, 0xFF), flash.read(0, 384));
+        assertArrayEquals(filled(128 + 512, 0x00), flash.read(384, 640));
+        assertFalse(flash.isPowered());
+        assertEquals(2, flash.eraseOperations());
+    }
+
+    @Test
+    void anEraseCutIgnoresProgramOperationsAndAProgramCutIgnoresErases() {
+        flash.arm(PowerCut.duringErase(1));
+        flash.program(0, new byte[] {0x00});
+        assertTrue(flash.isArmed());
+        flash.arm(PowerCut.after(2));
+        flash.erase(0, 256);
+
+        assertTrue(flash.isArmed());
+        assertThrows(PowerLossException.class, () -> flash.program(0, new byte[] {0x00}));
+    }
+
+    @Test
+    void wearByBlockIsACopyOfTheEraseCountsPerBlock() {
+        flash.erase(256, 512);
+        long[] wear = flash.wearByBlock();
+        wear[0] = 99;
+
+        assertArrayEquals(new long[] {0, 1, 1, 0}, flash.wearByBlock());
     }
 
     @Test

@@ -28,7 +28,7 @@ class VariableStoreTest {
     private VariableStore store = open();
 
     private VariableStore open() {
-        return VariableStore.onFlash(flash, BASE, PROFILE.nvRegionSize());
+        return VariableStore.onFlash(flash, PROFILE);
     }
 
     private int add(String name, int dataLength) {
@@ -182,6 +182,23 @@ class VariableStoreTest {
         assertTrue(flash.eraseOperations() > erasesBefore, "the store region was rewritten");
         assertEquals(List.of("A", "C", "E", "B"), open().records().stream().map(this::nameAt).toList(),
                 "the result is on flash");
+    }
+
+    @Test
+    @DisplayName("A reclaim erases each store block once and each spare block twice, and no other block")
+    void reclaimWear() {
+        int a = add("A", 4);
+        store.clearState(a, VariableStore.VAR_DELETED);
+        long[] before = flash.wearByBlock();
+
+        store.reclaim(-1, -1, null, (c, h) -> true);
+
+        long[] after = flash.wearByBlock();
+        for (int block = 0; block < after.length; block++) {
+            // 0x00-0x3F: the variable FV (target); 0x40 event log; 0x41 FTW working block; 0x42-0x83 spare
+            long expected = block <= 0x3F ? 1 : block >= 0x42 ? 2 : 0;
+            assertEquals(expected, after[block] - before[block], "block 0x" + Integer.toHexString(block));
+        }
     }
 
     @Test
