@@ -45,7 +45,7 @@ Feature: Variable attributes
       | NV\|BS\|RT\|HR     | EFI_INVALID_PARAMETER | #4d no hardware error storage (profile)  |
       | BS\|RT\|HR         | EFI_INVALID_PARAMETER | #4d no hardware error storage (profile)  |
       | RT\|AW             | EFI_UNSUPPORTED       | #4a with AW set                          |
-      | NV\|AW             | EFI_UNSUPPORTED       | #4b with AW set                          |
+      | NV\|AW             | EFI_INVALID_PARAMETER | #4b: OVMF 2022.11 ignores AW here        |
       | NV\|BS\|RT\|AW     | EFI_UNSUPPORTED       | #6a AW without a 560-byte AuthInfo       |
       | NV\|BS\|RT\|AW\|AT | EFI_UNSUPPORTED       | #5 AW and AT together                    |
 

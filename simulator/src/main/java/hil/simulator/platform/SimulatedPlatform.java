@@ -4,20 +4,37 @@ import hil.simulator.Profile;
 import hil.simulator.flash.NorFlash;
 import hil.simulator.flash.PowerCut;
 import hil.simulator.flash.PowerLossException;
+import hil.simulator.runtime.ConfigurableRuntimeDriver;
+import hil.simulator.runtime.MmCommunicationDriver;
+import hil.simulator.runtime.RuntimeDriver;
+import hil.simulator.runtime.RuntimeDriverDefinition;
 import hil.simulator.runtime.VariableRuntimeDxe;
+import hil.simulator.runtime.VariableSmmRuntimeDxe;
 import hil.simulator.smm.SmmCommunication;
 import hil.simulator.smm.SmmVariableHandler;
 import hil.simulator.smm.VariableCore;
+import hil.simulator.store.FaultTolerantWrite;
 import hil.simulator.store.VarsImage;
 import hil.simulator.store.VariableStore;
+import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * A simulated machine: the variable flash (which survives resets and power loss), and on every boot a fresh
  * firmware stack on top of it — the SMM variable driver with its volatile store, the SMM transport and the runtime
  * DXE wrapper — plus the boot phases that drive it.
+ *
+ * <p>The DXE side of each boot is a {@link DxeCore}: memory by type, events and TPLs, the protocol database, gRT,
+ * ExitBootServices, SetVirtualAddressMap and ConvertPointer. The variable wrapper is a driver in it
+ * ({@link VariableSmmRuntimeDxe}); test drivers can be loaded next to it. Every variable call goes through its
+ * gRT entry and the wrapper's pointers, so a pointer that was not converted shows up as a {@link RuntimeFault}.
  */
 public final class SimulatedPlatform {
 
@@ -32,6 +49,16 @@ public final class SimulatedPlatform {
     private boolean endOfDxeSignalled;
     private boolean readyToBootSignalled;
     private long boots;
+    /** The DXE environment of this boot: memory, events, gRT, SetVirtualAddressMap, detected faults. */
+    private DxeCore firmware;
+    private VariableSmmRuntimeDxe variableDriver;
+    private final Map<String, RuntimeDriver> drivers = new LinkedHashMap<>();
+    private StartUpStage startUp;
+    /** Where the next boot stops its start-up; every boot but an explicit {@link #restartUntil} runs it all. */
+    private StartUpStage stopStartUpAt = StartUpStage.WRITE_READY;
+
+    /** The offset of the standard virtual map: virtual = physical + this, for every runtime range. */
+    public static final long VIRTUAL_OFFSET = 0xFFFF800000000000L;
 
     /** A machine with a factory-fresh variable flash, booted. */
     public SimulatedPlatform(Profile profile) {
@@ -49,14 +76,18 @@ public final class SimulatedPlatform {
         boot();
     }
 
-    /** Power-on: builds the firmware stack on the current flash contents (volatile state starts empty). */
+    /**
+     * Power-on: builds the firmware stack on the current flash contents (volatile state starts empty). The
+     * fault-tolerant write driver starts first and finishes or abandons a write a power cut interrupted, so the
+     * variable driver reads a consistent store.
+     */
     private void boot() {
         flash.powerOn();
-        VariableStore nv = VariableStore.onFlash(flash, profile.fvHeaderLength(), profile.nvRegionSize());
+        FaultTolerantWrite ftw = FaultTolerantWrite.start(flash, profile);
+        VariableStore nv = VariableStore.onFlash(flash, profile, ftw);
         VariableStore volatileStore = VariableStore.inRam(profile.volatileStoreSize(), nv.authenticated());
         core = new VariableCore(profile, nv, volatileStore);
-        core.startWriteService();
-        dxe = new VariableRuntimeDxe(new SmmCommunication(new SmmVariableHandler(core)));
+        startFirmware();
         phase = Phase.BOOT;
         endOfDxeSignalled = false;
         readyToBootSignalled = false;
@@ -96,18 +127,76 @@ public final class SimulatedPlatform {
         return boots;
     }
 
-    /** The outcome of a runtime-service call: its result, or that the power failed during it. */
-    public record Outcome<T>(T result, PowerLossException powerLoss) {
+    /**
+     * The outcome of a runtime-service call: its result; or that the power failed during it; or that gRT still held
+     * the DXE core's placeholder, which returned {@code placeholderStatus}; or that the simulator detected a fault
+     * (a pointer that was not converted, memory that is gone) before the call could work.
+     */
+    public record Outcome<T>(T result, PowerLossException powerLoss, EfiStatus placeholderStatus, RuntimeFault fault) {
+
+        public Outcome(T result, PowerLossException powerLoss) {
+            this(result, powerLoss, null, null);
+        }
+
         public boolean powerLost() {
             return powerLoss != null;
         }
+
+        /** Whether the service was not installed yet and the placeholder answered. */
+        public boolean notInstalled() {
+            return placeholderStatus != null;
+        }
+
+        public boolean faulted() {
+            return fault != null;
+        }
     }
+
+    private static final List<RuntimeServicesTable.Service> VARIABLE_SERVICES = List.of(
+            RuntimeServicesTable.Service.GET_VARIABLE, RuntimeServicesTable.Service.GET_NEXT_VARIABLE_NAME,
+            RuntimeServicesTable.Service.SET_VARIABLE, RuntimeServicesTable.Service.QUERY_VARIABLE_INFO);
 
     /**
      * Makes a runtime-service call through the gRT variable services. If the power fails during it, the machine
      * restarts (volatile state lost, flash recovered at start-up) and the outcome says so.
      */
     public <T> Outcome<T> call(Function<VariableRuntimeDxe, T> service) {
+        return dispatch(VARIABLE_SERVICES, service);
+    }
+
+    /**
+     * Makes the call through the gRT entry of the named service ({@code GetVariable}, {@code SetVariable}, …): the
+     * entry must be callable in the current addressing mode, and the variable driver's pointers must be valid. A
+     * name that is not one of the four variable services (a wrapper-level operation such as RequestToLock) goes
+     * through all four entries, like {@link #call(Function)}.
+     */
+    public <T> Outcome<T> call(String serviceName, Function<VariableRuntimeDxe, T> service) {
+        List<RuntimeServicesTable.Service> entries = RuntimeServicesTable.Service.byName(serviceName)
+                .filter(VARIABLE_SERVICES::contains).map(List::of).orElse(VARIABLE_SERVICES);
+        return dispatch(entries, service);
+    }
+
+    private <T> Outcome<T> dispatch(List<RuntimeServicesTable.Service> entries, Function<VariableRuntimeDxe, T> service) {
+        boolean placeholder = false;
+        for (RuntimeServicesTable.Service s : entries) {
+            placeholder |= firmware.runtimeServices().placeholder(s);
+            try {
+                firmware.runtimeServices().call(s);
+            } catch (MemoryFault f) {
+                RuntimeFault fault = new RuntimeFault(firmware.runtimeServices().placeholder(s) ? DxeCore.CORE_IMAGE
+                        : VariableSmmRuntimeDxe.NAME, f.describe("gRT->" + s.efiName()));
+                firmware.reportFault(fault);
+                return new Outcome<>(null, null, null, fault);
+            }
+        }
+        if (placeholder || dxe == null) {
+            // The DXE core's CoreEfiNotAvailableYetArgN.
+            return new Outcome<>(null, null, EfiStatus.NOT_AVAILABLE_YET, null);
+        }
+        List<RuntimeFault> faults = variableDriver.enter();
+        if (!faults.isEmpty()) {
+            return new Outcome<>(null, null, null, faults.get(0));
+        }
         try {
             return new Outcome<>(service.apply(dxe), null);
         } catch (PowerLossException e) {
@@ -128,19 +217,21 @@ public final class SimulatedPlatform {
         }
         endOfDxeSignalled = true;
         core.onEndOfDxe();
+        firmware.events().signalGroup(EventGroups.END_OF_DXE);
         return EfiStatus.SUCCESS;
     }
 
-    /** ReadyToBoot: the DXE wrapper sends its SMI on the first signal only. */
+    /**
+     * ReadyToBoot: the group is signalled; the DXE wrapper's notify function sends its SMI and closes its event, so
+     * only the first signal reaches SMM.
+     */
     public EfiStatus signalReadyToBoot() {
         if (phase != Phase.BOOT) {
             return EfiStatus.UNSUPPORTED;
         }
-        if (!readyToBootSignalled) {
-            readyToBootSignalled = true;
-            endOfDxeSignalled = true;
-            return dxe.signalReadyToBoot();
-        }
+        readyToBootSignalled = true;
+        endOfDxeSignalled = true;
+        firmware.events().signalGroup(EventGroups.READY_TO_BOOT);
         return EfiStatus.SUCCESS;
     }
 
@@ -149,21 +240,140 @@ public final class SimulatedPlatform {
      * SMM's runtime flag). A second call has no boot services to call: INVALID_PARAMETER.
      */
     public EfiStatus exitBootServices() {
+        return exitBootServices(firmware.memory().mapKey());
+    }
+
+    /** ExitBootServices with a map key the OS read earlier: a stale key is INVALID_PARAMETER (reference 6.2). */
+    public EfiStatus exitBootServices(long mapKey) {
         if (phase != Phase.BOOT) {
             return EfiStatus.INVALID_PARAMETER;
         }
-        dxe.signalExitBootServices();
-        phase = Phase.RUNTIME;
-        return EfiStatus.SUCCESS;
+        EfiStatus status = firmware.exitBootServices(mapKey);
+        if (status == EfiStatus.SUCCESS) {
+            phase = Phase.RUNTIME;
+        }
+        return status;
     }
 
-    /** SetVirtualAddressMap: only once, only after ExitBootServices; EDK II returns UNSUPPORTED otherwise. */
+    /**
+     * SetVirtualAddressMap with the standard map (every runtime range at physical + {@link #VIRTUAL_OFFSET}): only
+     * once, only after ExitBootServices; EDK II returns UNSUPPORTED otherwise.
+     */
     public EfiStatus setVirtualAddressMap() {
-        if (phase != Phase.RUNTIME) {
-            return EfiStatus.UNSUPPORTED;
+        List<MemoryDescriptor> map = firmware.memory().virtualMap(VIRTUAL_OFFSET);
+        byte[] bytes = MemoryDescriptor.encode(map, MemoryDescriptor.EDK2_DESCRIPTOR_SIZE);
+        return setVirtualAddressMap(bytes.length, MemoryDescriptor.EDK2_DESCRIPTOR_SIZE, MemoryDescriptor.VERSION, bytes);
+    }
+
+    /** SetVirtualAddressMap with a map of the caller's making (reference 6.4). */
+    public EfiStatus setVirtualAddressMap(long memoryMapSize, long descriptorSize, long descriptorVersion,
+                                          byte[] virtualMap) {
+        EfiStatus status = firmware.runtime().setVirtualAddressMap(memoryMapSize, descriptorSize, descriptorVersion,
+                virtualMap);
+        if (status == EfiStatus.SUCCESS) {
+            phase = Phase.VIRTUAL;
         }
-        phase = Phase.VIRTUAL;
-        return EfiStatus.SUCCESS;
+        return status;
+    }
+
+    // ---- DXE start-up and runtime drivers ------------------------------------------------------------------
+
+    /**
+     * The DXE side of a boot: a fresh DXE core, the SMM IPL's communication protocol and the variable wrapper's
+     * entry point; then the start-up runs up to {@link #stopStartUpAt}.
+     */
+    private void startFirmware() {
+        firmware = new DxeCore();
+        drivers.clear();
+        dxe = null;
+        MmCommunicationDriver.load(firmware);
+        variableDriver = VariableSmmRuntimeDxe.load(firmware, new SmmCommunication(new SmmVariableHandler(core)));
+        drivers.put(variableDriver.name(), variableDriver);
+        startUp = StartUpStage.DXE_CORE;
+        continueStartUp(stopStartUpAt);
+    }
+
+    /** The DXE environment of the current boot. */
+    public DxeCore firmware() {
+        return firmware;
+    }
+
+    /** The variable wrapper driver of the current boot. */
+    public VariableSmmRuntimeDxe variableDriver() {
+        return variableDriver;
+    }
+
+    public StartUpStage startUpStage() {
+        return startUp;
+    }
+
+    /** Restarts the machine (the flash keeps its contents) and stops its start-up at {@code stage}. */
+    public void restartUntil(StartUpStage stage) {
+        flash.disarm();
+        stopStartUpAt = stage;
+        try {
+            boot();
+        } finally {
+            stopStartUpAt = StartUpStage.WRITE_READY;
+        }
+    }
+
+    /**
+     * Moves the start-up on to {@code stage}: the SMM variable driver installs its "ready" protocol in the DXE
+     * database (the wrapper's protocol notify then takes over gRT), then SMM starts the write service and installs
+     * its "write ready" protocol.
+     *
+     * @throws IllegalStateException when the start-up is already past {@code stage} or boot services are gone
+     */
+    public void continueStartUp(StartUpStage stage) {
+        if (stage.compareTo(startUp) < 0) {
+            throw new IllegalStateException("the start-up is already at " + startUp + ", past " + stage);
+        }
+        if (stage != startUp && !firmware.bootServicesAvailable()) {
+            throw new IllegalStateException("the start-up cannot continue after ExitBootServices");
+        }
+        if (startUp == StartUpStage.DXE_CORE && stage.compareTo(StartUpStage.VARIABLE_READY) >= 0) {
+            firmware.protocols().install(EfiGuid.SMM_VARIABLE_PROTOCOL, 0);
+            dxe = variableDriver.runtime().orElseThrow(() -> new IllegalStateException(
+                    "the variable wrapper did not start when the SMM variable protocol appeared"));
+            startUp = StartUpStage.VARIABLE_READY;
+        }
+        if (startUp == StartUpStage.VARIABLE_READY && stage == StartUpStage.WRITE_READY) {
+            core.startWriteService();
+            firmware.protocols().install(EfiGuid.SMM_VARIABLE_WRITE, 0);
+            startUp = StartUpStage.WRITE_READY;
+        }
+    }
+
+    /**
+     * Loads a test driver into this boot.
+     *
+     * @throws IllegalArgumentException when a driver of that name is already loaded
+     * @throws IllegalStateException    after ExitBootServices
+     */
+    public ConfigurableRuntimeDriver loadDriver(RuntimeDriverDefinition definition) {
+        if (drivers.containsKey(definition.name())) {
+            throw new IllegalArgumentException("a driver named " + definition.name() + " is already loaded");
+        }
+        ConfigurableRuntimeDriver driver = ConfigurableRuntimeDriver.load(firmware, definition);
+        drivers.put(driver.name(), driver);
+        return driver;
+    }
+
+    /** A driver of this boot by name: the variable wrapper or a loaded test driver. */
+    public Optional<RuntimeDriver> driver(String name) {
+        return Optional.ofNullable(drivers.get(name));
+    }
+
+    /** The drivers of this boot, in load order. */
+    public List<RuntimeDriver> drivers() {
+        return new ArrayList<>(drivers.values());
+    }
+
+    /** UnloadImage of a driver: its Unload runs, then its image is freed. */
+    public EfiStatus unloadDriver(String name) {
+        RuntimeDriver driver = driver(name).orElseThrow(() -> new IllegalArgumentException("no driver named " + name));
+        return firmware.unloadImage(driver.image());
     }
 
     public boolean endOfDxeSignalled() {

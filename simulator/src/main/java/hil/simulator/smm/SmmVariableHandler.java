@@ -9,11 +9,15 @@ import java.util.Arrays;
 import static hil.simulator.smm.CommLayout.*;
 
 /**
- * SmmVariableHandler: validates a communicate buffer in the order EDK II does and runs the requested function on the
- * {@link VariableCore}. Messages that fail the top-level or minimum-size checks are dropped silently (ReturnStatus is
- * left as the caller wrote it); every other outcome is written to ReturnStatus. Payloads of functions 1, 2, 3 and 10
- * are copied into a private buffer before they are checked, so the caller cannot change them mid-check. Nothing is
- * read or written outside [{@code offset}, {@code offset + size}).
+ * SmmVariableHandler: validates a communicate buffer in the order EDK II does (reference 2.3, 2.4) and runs the
+ * requested function on the {@link VariableCore}. Messages that fail the top-level or minimum-size checks are
+ * dropped silently (ReturnStatus is left as the caller wrote it); every other outcome is written to ReturnStatus.
+ * Payloads of functions 1, 2, 3 and 10 are copied into a private buffer before they are checked, so the caller
+ * cannot change them mid-check; functions 1, 2 and 10 copy that buffer back whole.
+ *
+ * <p>Nothing is read or written outside [{@code offset}, {@code offset + size}). Functions 8 and 9 read their name
+ * (and GUID, property) from the comm buffer without any length check, up to the name's NUL; where that would run
+ * past the end of the message, the simulator reads zeros, as the zero-filled rest of a DXE buffer would give.
  */
 public final class SmmVariableHandler {
 
@@ -27,6 +31,10 @@ public final class SmmVariableHandler {
         this.core = core;
         this.payloadSize = CommLayout.payloadSize(core.profile().maxOfAllVariableSizes(), core.nvStore().headerSize());
         this.smramCopy = new byte[payloadSize];
+    }
+
+    VariableCore core() {
+        return core;
     }
 
     /** mVariableBufferPayloadSize. */
@@ -43,11 +51,15 @@ public final class SmmVariableHandler {
      * @return the final *CommBufferSize
      */
     public long handle(byte[] buf, int offset, long size) {
-        if (buf == null || size < VARIABLE_HEADER_SIZE) {
+        if (buf == null || Long.compareUnsigned(size, VARIABLE_HEADER_SIZE) < 0) {
             return size;
         }
         long p = size - VARIABLE_HEADER_SIZE;
-        if (p > payloadSize) {
+        if (Long.compareUnsigned(p, payloadSize) > 0) {
+            return size;
+        }
+        if (offset < 0 || size > buf.length - (long) offset) {
+            // VariableSmmIsBufferOutsideSmmValid on (CommBuffer, *CommBufferSize).
             return size;
         }
         int pl = offset + VARIABLE_HEADER_SIZE;
@@ -75,7 +87,7 @@ public final class SmmVariableHandler {
             core.onExitBootServices();
             status = EfiStatus.SUCCESS;
         } else if (function == FN_GET_STATISTICS) {
-            // PcdVariableCollectStatistics is FALSE.
+            // PcdVariableCollectStatistics is FALSE: no statistics, so *CommBufferSize = InfoSize + 16 is unchanged.
             status = EfiStatus.UNSUPPORTED;
         } else if (function == FN_LOCK_VARIABLE) {
             status = lock(buf, pl, payload);
@@ -205,35 +217,25 @@ public final class SmmVariableHandler {
         return r.status();
     }
 
-    /** LOCK_VARIABLE: gated by EndOfDxe only; the handler does no length validation of its own. */
+    /** LOCK_VARIABLE: gated by EndOfDxe only; the handler does no length validation of its own (reference 8.4). */
     private EfiStatus lock(byte[] buf, int pl, int payload) {
         if (core.endOfDxe()) {
             return EfiStatus.ACCESS_DENIED;
         }
-        if (payload < NEXT_NAME + 2) {
-            // The name would lie outside the buffer; the simulator refuses to read there.
-            return EfiStatus.ACCESS_DENIED;
-        }
-        byte[] name = VariableCore.terminated(Arrays.copyOfRange(buf, pl + NEXT_NAME, pl + payload));
-        core.varCheck().requestToLock(name, EfiGuid.read(buf, pl + NEXT_GUID));
-        return EfiStatus.SUCCESS;
+        Unchecked message = new Unchecked(buf, pl, payload);
+        return core.varCheck().requestToLock(message.name(NEXT_NAME), message.guid(NEXT_GUID));
     }
 
+    /** VAR_CHECK_VARIABLE_PROPERTY_SET: gated by EndOfDxe only, like LOCK_VARIABLE. */
     private EfiStatus propertySet(byte[] buf, int pl, int payload) {
         if (core.endOfDxe()) {
             return EfiStatus.ACCESS_DENIED;
         }
-        if (payload < PROPERTY_NAME + 2) {
-            return EfiStatus.ACCESS_DENIED;
-        }
-        if (Bytes.u16(buf, pl + PROPERTY) != 1) {
-            return EfiStatus.INVALID_PARAMETER;
-        }
-        byte[] name = VariableCore.terminated(Arrays.copyOfRange(buf, pl + PROPERTY_NAME, pl + payload));
-        core.varCheck().setProperty(name, EfiGuid.read(buf, pl + PROPERTY_GUID), new VarCheck.Property(
-                Bytes.u16(buf, pl + PROPERTY + 2), (int) Bytes.u32(buf, pl + PROPERTY + 4),
-                Bytes.u64(buf, pl + PROPERTY + 8), Bytes.u64(buf, pl + PROPERTY + 16)));
-        return EfiStatus.SUCCESS;
+        Unchecked message = new Unchecked(buf, pl, payload);
+        VarCheck.Property property = new VarCheck.Property(message.u16(PROPERTY + 2), (int) message.u32(PROPERTY + 4),
+                message.u64(PROPERTY + 8), message.u64(PROPERTY + 16));
+        return core.varCheck().setProperty(message.name(PROPERTY_NAME), message.guid(PROPERTY_GUID),
+                message.u16(PROPERTY), property);
     }
 
     private EfiStatus propertyGet(byte[] buf, int pl, int payload) {
@@ -244,16 +246,67 @@ public final class SmmVariableHandler {
             return invalid;
         }
         byte[] name = VariableCore.terminated(Arrays.copyOfRange(smramCopy, PROPERTY_NAME, PROPERTY_NAME + (int) nameSize));
-        VarCheck.Property p = core.varCheck().property(name, EfiGuid.read(smramCopy, PROPERTY_GUID));
-        if (p == null) {
-            return EfiStatus.NOT_FOUND;
+        EfiStatus status;
+        if (VarCheck.isEmpty(name)) {
+            status = EfiStatus.INVALID_PARAMETER;
+        } else {
+            VarCheck.Property p = core.varCheck().property(name, EfiGuid.read(smramCopy, PROPERTY_GUID));
+            if (p == null) {
+                status = EfiStatus.NOT_FOUND;
+            } else {
+                Bytes.put16(smramCopy, PROPERTY, VarCheck.PROPERTY_REVISION);
+                Bytes.put16(smramCopy, PROPERTY + 2, p.property());
+                Bytes.put32(smramCopy, PROPERTY + 4, p.attributes() & 0xFFFFFFFFL);
+                Bytes.put64(smramCopy, PROPERTY + 8, p.minSize());
+                Bytes.put64(smramCopy, PROPERTY + 16, p.maxSize());
+                status = EfiStatus.SUCCESS;
+            }
         }
-        Bytes.put16(smramCopy, PROPERTY, 1);
-        Bytes.put16(smramCopy, PROPERTY + 2, p.property());
-        Bytes.put32(smramCopy, PROPERTY + 4, p.attributes() & 0xFFFFFFFFL);
-        Bytes.put64(smramCopy, PROPERTY + 8, p.minSize());
-        Bytes.put64(smramCopy, PROPERTY + 16, p.maxSize());
         System.arraycopy(smramCopy, 0, buf, pl, payload);
-        return EfiStatus.SUCCESS;
+        return status;
+    }
+
+    /**
+     * A payload read in place without length checks (functions 8 and 9): bytes past the message read as zero, so
+     * the simulator never touches memory outside it.
+     */
+    private record Unchecked(byte[] buf, int pl, int payload) {
+
+        private int at(int i) {
+            return i < payload ? buf[pl + i] & 0xFF : 0;
+        }
+
+        int u16(int i) {
+            return at(i) | at(i + 1) << 8;
+        }
+
+        long u32(int i) {
+            return u16(i) | (long) u16(i + 2) << 16;
+        }
+
+        long u64(int i) {
+            return u32(i) | u32(i + 4) << 32;
+        }
+
+        EfiGuid guid(int i) {
+            byte[] g = new byte[EfiGuid.SIZE];
+            for (int k = 0; k < g.length; k++) {
+                g[k] = (byte) at(i + k);
+            }
+            return EfiGuid.read(g, 0);
+        }
+
+        /** The NUL-terminated CHAR16 string at {@code i}, its NUL included. */
+        byte[] name(int i) {
+            int end = i;
+            while (u16(end) != 0) {
+                end += 2;
+            }
+            byte[] name = new byte[end - i + 2];
+            for (int k = 0; k < end - i; k++) {
+                name[k] = (byte) at(i + k);
+            }
+            return name;
+        }
     }
 }

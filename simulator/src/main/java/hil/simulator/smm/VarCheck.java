@@ -1,18 +1,22 @@
 package hil.simulator.smm;
 
 import hil.simulator.uefi.Attributes;
+import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.simulator.uefi.Ucs2;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * SetVariable vetoes that apply only after EndOfDxe (VarCheckLib with VarCheckUefiLib, as OVMF links them into the
- * SMM variable driver): variable properties such as the read-only VarErrorFlag, and the rule that only
- * specification-defined names may be created under the UEFI-owned GUIDs.
+ * VarCheckLib as OVMF links it into the SMM variable driver: variable properties (such as the read-only
+ * VarErrorFlag) and the SetVariable check handlers of VarCheckUefiLib (only specification-defined names under the
+ * UEFI-owned GUIDs) and VarCheckPolicyLib ({@link VariablePolicy}), all enforced only after EndOfDxe (reference 3.7).
+ * It also holds the RequestToLock shim, which registers a LOCK_NOW policy (reference 5.4).
  */
 public final class VarCheck {
 
@@ -31,6 +35,10 @@ public final class VarCheck {
 
     /** VAR_CHECK_VARIABLE_PROPERTY.Property bit 0. */
     public static final int READ_ONLY = 0x1;
+    /** VAR_CHECK_VARIABLE_PROPERTY_REVISION. */
+    public static final int PROPERTY_REVISION = 1;
+    /** CreateBasicVariablePolicy refuses entries larger than MAX_UINT16. */
+    private static final int MAX_POLICY_SIZE = 0xFFFF;
 
     /** A registered VAR_CHECK_VARIABLE_PROPERTY (revision 1). */
     public record Property(int property, int attributes, long minSize, long maxSize) {
@@ -38,37 +46,100 @@ public final class VarCheck {
 
     private record Key(EfiGuid vendor, String nameHex) {
         static Key of(byte[] name, EfiGuid vendor) {
-            return new Key(vendor, hil.simulator.uefi.Bytes.hex(name));
+            return new Key(vendor, Bytes.hex(name));
         }
     }
 
-    private final java.util.Map<Key, Property> properties = new java.util.HashMap<>();
-    private final Set<Key> locked = new HashSet<>();
+    private final Map<Key, Property> properties = new HashMap<>();
+    private final VariablePolicy policy;
+    private final VarCheckPolicyMmi policyMmi;
+    private boolean endOfDxe;
 
-    VarCheck() {
+    /**
+     * @param reader the core's GetVariable, which policies probe
+     */
+    VarCheck(VariablePolicy.VariableReader reader) {
         properties.put(Key.of(VAR_ERROR_FLAG, EfiGuid.VAR_ERROR_FLAG), new Property(READ_ONLY, Attributes.NV_BS_RT, 1, 1));
+        // PcdAllowVariablePolicyEnforcementDisable is FALSE in OVMF.
+        this.policy = new VariablePolicy(reader, false);
+        this.policyMmi = new VarCheckPolicyMmi(policy);
     }
 
-    /** RequestToLock before EndOfDxe: a LOCK_NOW policy on exactly this name and vendor. */
-    void requestToLock(byte[] name, EfiGuid vendor) {
-        locked.add(Key.of(name, vendor));
+    /** The VariablePolicy engine (VarCheckPolicyLib's business logic). */
+    public VariablePolicy policy() {
+        return policy;
     }
 
-    void setProperty(byte[] name, EfiGuid vendor, Property property) {
+    /** The VarCheckPolicy MMI handler of this driver instance. */
+    public VarCheckPolicyMmi policyMmi() {
+        return policyMmi;
+    }
+
+    /** VarCheckLibInitializeAtEndOfDxe: checks apply from now on; properties can no longer be set. */
+    void onEndOfDxe() {
+        endOfDxe = true;
+    }
+
+    /**
+     * VariableLockRequestToLock: registers a LOCK_NOW policy on exactly this name. When an identical policy exists
+     * (ALREADY_STARTED) the answer is SUCCESS if the existing policy already write-protects the variable, else
+     * ACCESS_DENIED. Other registration results (WRITE_PROTECTED once the policy interface is locked,
+     * INVALID_PARAMETER for a name with more than 255 {@code #}) pass through.
+     *
+     * @param name NUL-terminated CHAR16 bytes
+     */
+    EfiStatus requestToLock(byte[] name, EfiGuid vendor) {
+        String text = VariablePolicy.charsUntilNul(name, 0, name.length);
+        if (VariablePolicyEntry.FIXED_SIZE + 2L * (text.length() + 1) > MAX_POLICY_SIZE) {
+            return EfiStatus.BUFFER_TOO_SMALL;
+        }
+        EfiStatus status = policy.register(VariablePolicyEntry.lockNow(vendor, text));
+        if (status == EfiStatus.ALREADY_STARTED) {
+            EfiStatus locked = policy.validateSetVariable(name, vendor, 0, 0);
+            return locked == EfiStatus.WRITE_PROTECTED ? EfiStatus.SUCCESS : EfiStatus.ACCESS_DENIED;
+        }
+        return status;
+    }
+
+    /**
+     * VarCheckLibVariablePropertySet: INVALID_PARAMETER for an empty name or a revision other than 1,
+     * ACCESS_DENIED after EndOfDxe.
+     */
+    EfiStatus setProperty(byte[] name, EfiGuid vendor, int revision, Property property) {
+        if (isEmpty(name) || revision != PROPERTY_REVISION) {
+            return EfiStatus.INVALID_PARAMETER;
+        }
+        if (endOfDxe) {
+            return EfiStatus.ACCESS_DENIED;
+        }
         properties.put(Key.of(name, vendor), property);
+        return EfiStatus.SUCCESS;
     }
 
+    /** The property registered for exactly this name, or null. */
     Property property(byte[] name, EfiGuid vendor) {
         return properties.get(Key.of(name, vendor));
     }
 
+    static boolean isEmpty(byte[] name) {
+        return name.length < 2 || (name[0] == 0 && name[1] == 0);
+    }
+
     /**
-     * Checks an untrusted or trusted request after EndOfDxe.
+     * VarCheckLibSetVariableCheck: SUCCESS before EndOfDxe. After it, a READ_ONLY property refuses untrusted
+     * writes (WRITE_PROTECTED); for non-deletes the property's attributes and size range apply
+     * (INVALID_PARAMETER); then the handlers run in order, VarCheckUefiLib's and VariablePolicy's, and a
+     * WRITE_PROTECTED from a handler is ignored for trusted requests while any other error is returned.
      *
-     * @return {@link EfiStatus#SUCCESS} when nothing vetoes it
+     * @param name     NUL-terminated CHAR16 bytes
+     * @param dataSize the payload size (DataSize without an authentication descriptor)
+     * @param trusted  whether the request comes from inside SMM (EFI_SMM_VARIABLE_PROTOCOL)
      */
     EfiStatus check(byte[] name, EfiGuid vendor, int attributes, long dataSize, boolean trusted) {
-        boolean delete = ((attributes & Attributes.AP) == 0 && dataSize == 0) || (attributes & (Attributes.BS | Attributes.RT)) == 0;
+        if (!endOfDxe) {
+            return EfiStatus.SUCCESS;
+        }
+        boolean delete = ((attributes & Attributes.AP) == 0 && dataSize == 0) || attributes == 0;
         Property p = properties.get(Key.of(name, vendor));
         if (p != null) {
             if ((p.property() & READ_ONLY) != 0 && !trusted) {
@@ -78,14 +149,27 @@ public final class VarCheck {
                 if (p.attributes() != 0 && (attributes & ~Attributes.AP) != p.attributes()) {
                     return EfiStatus.INVALID_PARAMETER;
                 }
-                if (dataSize != 0 && (dataSize < p.minSize() || Long.compareUnsigned(dataSize, p.maxSize()) > 0)) {
+                if (dataSize != 0 && (Long.compareUnsigned(dataSize, p.minSize()) < 0
+                        || Long.compareUnsigned(dataSize, p.maxSize()) > 0)) {
                     return EfiStatus.INVALID_PARAMETER;
                 }
             }
         }
-        if (!trusted && locked.contains(Key.of(name, vendor))) {
-            return EfiStatus.WRITE_PROTECTED;
+        for (EfiStatus handled : new EfiStatus[] {
+                checkUefiDefined(name, vendor, attributes, delete),
+                policy.validateSetVariable(name, vendor, attributes, dataSize)}) {
+            if (handled == EfiStatus.WRITE_PROTECTED && trusted) {
+                continue;
+            }
+            if (handled != EfiStatus.SUCCESS) {
+                return handled;
+            }
         }
+        return EfiStatus.SUCCESS;
+    }
+
+    /** VarCheckUefiLib's handler: never checks deletes. */
+    private EfiStatus checkUefiDefined(byte[] name, EfiGuid vendor, int attributes, boolean delete) {
         if (delete) {
             return EfiStatus.SUCCESS;
         }
@@ -95,14 +179,16 @@ public final class VarCheck {
                 return EfiStatus.INVALID_PARAMETER;
             }
         }
+        boolean registered = properties.containsKey(Key.of(name, vendor));
         if (vendor.equals(EfiGuid.GLOBAL_VARIABLE)) {
-            boolean known = GLOBAL_NAMES.contains(text) || GLOBAL_NUMBERED.stream().anyMatch(prefix -> isNumbered(text, prefix, false));
+            boolean known = registered || GLOBAL_NAMES.contains(text)
+                    || GLOBAL_NUMBERED.stream().anyMatch(prefix -> isNumbered(text, prefix, false));
             if (!known) {
                 return EfiStatus.INVALID_PARAMETER;
             }
-        } else if (vendor.equals(EfiGuid.IMAGE_SECURITY_DATABASE) && !IMAGE_SECURITY_NAMES.contains(text)) {
+        } else if (vendor.equals(EfiGuid.IMAGE_SECURITY_DATABASE) && !registered && !IMAGE_SECURITY_NAMES.contains(text)) {
             return EfiStatus.INVALID_PARAMETER;
-        } else if (vendor.equals(EfiGuid.HARDWARE_ERROR_VARIABLE) && !isNumbered(text, "HwErrRec", true)) {
+        } else if (vendor.equals(EfiGuid.HARDWARE_ERROR_VARIABLE) && !registered && !isNumbered(text, "HwErrRec", true)) {
             return EfiStatus.INVALID_PARAMETER;
         }
         return EfiStatus.SUCCESS;

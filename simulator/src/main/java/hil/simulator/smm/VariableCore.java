@@ -26,6 +26,7 @@ public final class VariableCore {
     private final VariableStore nv;
     private final VariableStore volatileStore;
     private final VarCheck varCheck;
+    private final MorLock morLock;
     private final int headerSize;
     private final long commonSpace;
     private final long commonRuntimeSpace;
@@ -38,7 +39,11 @@ public final class VariableCore {
         this.profile = profile;
         this.nv = nv;
         this.volatileStore = volatileStore;
-        this.varCheck = new VarCheck();
+        this.varCheck = new VarCheck((n, v, capacity) -> {
+            GetResult r = getVariable(n, v, 0, capacity, capacity != 0);
+            return new VariablePolicy.Read(r.status(), r.data());
+        });
+        this.morLock = new MorLock(this);
         this.headerSize = nv.headerSize();
         this.commonSpace = (long) nv.size() - VariableStore.STORE_HEADER_SIZE - profile.hwErrStorageSize();
         this.commonRuntimeSpace = commonSpace; // PcdBoottimeReservedNvVariableSpaceSize is 0 in every profile
@@ -53,6 +58,7 @@ public final class VariableCore {
             nv.reclaim(-1, -1, null, (c, h) -> true);
         }
         writeServiceReady = true;
+        morLock.init();
     }
 
     public boolean writeServiceReady() {
@@ -67,9 +73,15 @@ public final class VariableCore {
         return endOfDxe;
     }
 
-    /** EndOfDxe in SMM: locks are now enforced. */
+    /**
+     * EndOfDxe in SMM (SmmEndOfDxeCallback): the MOR/MORLock set-up, then the VariablePolicy interface is locked,
+     * then VarCheck enforcement (properties, UEFI-defined names, policies and locks) starts.
+     */
     public void onEndOfDxe() {
+        morLock.initAtEndOfDxe();
+        varCheck.policy().lock();
         endOfDxe = true;
+        varCheck.onEndOfDxe();
     }
 
     /** EXIT_BOOT_SERVICE SMI: irreversible. */
@@ -218,7 +230,9 @@ public final class VariableCore {
         if ((attributes & (Attributes.RT | Attributes.BS)) == Attributes.RT) {
             return aw ? EfiStatus.UNSUPPORTED : EfiStatus.INVALID_PARAMETER;
         } else if ((attributes & Attributes.MASK) == Attributes.NV) {
-            return aw ? EfiStatus.UNSUPPORTED : EfiStatus.INVALID_PARAMETER;
+            // NV alone is INVALID_PARAMETER even with AW: Debian's OVMF 2022.11 answers NV|AW so on real hardware
+            // (later EDK II turns it into UNSUPPORTED, as it does for RT without BS).
+            return EfiStatus.INVALID_PARAMETER;
         } else if ((attributes & (Attributes.AT | Attributes.AW)) != 0) {
             // Authenticated variables are supported: the OVMF reference ships the authenticated store format.
         } else if ((attributes & Attributes.HR) != 0 && profile.hwErrStorageSize() == 0) {
@@ -256,11 +270,18 @@ public final class VariableCore {
         if (name.length + payload > limit - headerSize) {
             return EfiStatus.INVALID_PARAMETER;
         }
+        EfiStatus mor = morLock.check(name, vendor, attributes, data, payload, trusted);
+        if (mor == EfiStatus.ALREADY_STARTED) {
+            return EfiStatus.SUCCESS;
+        }
+        if (mor != EfiStatus.SUCCESS) {
+            return mor;
+        }
         if (!writeServiceReady && ((attributes & Attributes.NV) != 0 || at || aw)) {
             return EfiStatus.NOT_AVAILABLE_YET;
         }
         if (endOfDxe) {
-            EfiStatus veto = varCheck.check(name, vendor, attributes, data.length, trusted);
+            EfiStatus veto = varCheck.check(name, vendor, attributes, payload, trusted);
             if (veto != EfiStatus.SUCCESS) {
                 return veto;
             }

@@ -122,7 +122,8 @@ class SimulatedPlatformTest {
         @DisplayName("Cut after the new copy's State became ADDED but before the old copy died: the new value wins")
         void cutAfterCommittingTheNewCopyShowsTheNewValue() {
             machine.set("T", Attributes.NV_BS_RT, (byte) 1);
-            platform.flash().arm(PowerCut.after(platform.flash().programOperations() + 3));
+            // old to 0x3E, header, 0x7F, name and data, 0x3F: the cut comes before the old copy is retired
+            platform.flash().arm(PowerCut.after(platform.flash().programOperations() + 5));
 
             setAndLosePower("T", (byte) 2);
 

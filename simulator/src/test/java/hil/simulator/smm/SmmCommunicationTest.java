@@ -6,6 +6,7 @@ import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.simulator.uefi.Ucs2;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -76,15 +77,46 @@ class SmmCommunicationTest {
     }
 
     @Test
-    void aBufferRunningPastItsMemoryIsAccessDeniedAndNoHandlerRunsSoReturnStatusStaysZero() {
+    void aBufferRunningMoreThanTheHeaderPastItsMemoryIsAccessDeniedAndNoHandlerRunsSoReturnStatusStaysZero() {
         byte[] memory = new byte[24 + 16 + 41];
         long commSize = writeSetMessage(memory, 0, 16 + 41);
 
-        SmmCommunication.Result r = smm.communicate(memory, 0, commSize + 1);
+        SmmCommunication.Result r = smm.communicate(memory, 0, commSize + 25);
 
-        assertEquals(EfiStatus.ACCESS_DENIED, r.status());
+        assertEquals(new SmmCommunication.Result(EfiStatus.ACCESS_DENIED, commSize + 25), r);
         assertEquals(0, Bytes.u64(memory, 32), "the zeroed ReturnStatus a DXE caller reads as EFI_SUCCESS");
         assertNull(machine.value("T"));
+    }
+
+    @Test
+    @DisplayName("the 2022.11 core validates CommSize − 24 bytes, so a buffer up to 24 bytes too long reaches the "
+            + "handler, which drops it silently")
+    void aBufferRunningUpTo24BytesPastItsMemoryIsDroppedByTheHandler() {
+        byte[] memory = new byte[24 + 16 + 41];
+        long commSize = writeSetMessage(memory, 0, 16 + 41);
+        Bytes.put64(memory, 32, 0x5A5A5A5A5A5A5A5AL);
+
+        SmmCommunication.Result r = smm.communicate(memory, 0, commSize + 24);
+
+        assertEquals(new SmmCommunication.Result(EfiStatus.SUCCESS, commSize + 24), r);
+        assertEquals(0x5A5A5A5A5A5A5A5AL, Bytes.u64(memory, 32), "ReturnStatus untouched");
+        assertNull(machine.value("T"));
+    }
+
+    @Test
+    void aCommSizeAbove2To63IsAccessDeniedNotInvalidParameter() {
+        byte[] memory = new byte[24 + 16 + 41];
+        writeSetMessage(memory, 0, 16 + 41);
+
+        assertEquals(EfiStatus.ACCESS_DENIED, smm.communicate(memory, 0, -1L).status());
+        assertEquals(EfiStatus.ACCESS_DENIED, smm.communicate(memory, 0, Long.MIN_VALUE).status());
+    }
+
+    @Test
+    void aHeaderThatDoesNotFitTheMemoryIsAccessDenied() {
+        byte[] memory = new byte[30];
+
+        assertEquals(EfiStatus.ACCESS_DENIED, smm.communicate(memory, 10, 24).status());
     }
 
     @Test

@@ -304,6 +304,69 @@ class SmmVariableHandlerTest {
     }
 
     @Nested
+    @DisplayName("checks of the audit against reference 2.3 and 2.4")
+    class Audit {
+
+        @Test
+        void aBufferThatRunsPastItsMemoryIsDroppedByTheHandlersOwnLocationCheck() {
+            byte[] b = set("T", new byte[] {1});
+
+            assertEquals(b.length + 1, handler.handle(b, 0, b.length + 1));
+            assertNull(returnStatus(b));
+            assertNull(machine.value("T"));
+        }
+
+        @Test
+        void aCommBufferSizeAbove2To63IsDropped() {
+            byte[] b = set("T", new byte[] {1});
+
+            assertEquals(-1L, handler.handle(b, 0, -1L));
+            assertNull(returnStatus(b));
+        }
+
+        @Test
+        void propertySetWithAnEmptyNameIsInvalidParameter() {
+            byte[] b = message(CommLayout.FN_VAR_CHECK_PROPERTY_SET, 48 + 2);
+            Bytes.put16(b, 16 + 24, 1); // Revision 1; the name is a lone NUL
+
+            assertEquals(EfiStatus.INVALID_PARAMETER, handle(b));
+        }
+
+        @Test
+        void propertyGetWithAnEmptyNameIsInvalidParameter() {
+            byte[] b = message(CommLayout.FN_VAR_CHECK_PROPERTY_GET, 48 + 2);
+            Bytes.put64(b, 16 + 16, 2);
+
+            assertEquals(EfiStatus.INVALID_PARAMETER, handle(b));
+        }
+
+        @Test
+        @DisplayName("LOCK_VARIABLE reads its name up to the NUL without a length check; past the message it reads zeros")
+        void lockVariableReadsItsNameUpToTheNulOrTheEndOfTheMessage() {
+            byte[] b = message(CommLayout.FN_LOCK_VARIABLE, 24 + 4);
+            VENDOR.write(b, 16);
+            Bytes.put64(b, 32, 999); // NameSize is not looked at
+            b[40] = 'A';
+            b[42] = 'B';
+
+            assertEquals(EfiStatus.SUCCESS, handle(b));
+            assertEquals(VariablePolicyEntry.lockNow(VENDOR, "AB"),
+                    machine.platform().core().varCheck().policy().policies().get(0));
+        }
+
+        @Test
+        void getVariableCopiesBackTheWholePayloadEvenWhenTheVariableIsMissing() {
+            byte[] n = Ucs2.encode("Missing");
+            byte[] b = access(CommLayout.FN_GET_VARIABLE, 36 + n.length + 4, 4, n.length, 0x12345678, n,
+                    new byte[] {9, 9, 9, 9});
+            byte[] before = Arrays.copyOfRange(b, 16, b.length);
+
+            assertEquals(EfiStatus.NOT_FOUND, handle(b));
+            assertArrayEquals(before, Arrays.copyOfRange(b, 16, b.length), "DataSize and Attributes as sent");
+        }
+    }
+
+    @Nested
     @DisplayName("the SMM size limit")
     class SizeLimit {
 

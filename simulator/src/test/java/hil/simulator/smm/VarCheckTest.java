@@ -6,6 +6,7 @@ import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.simulator.uefi.Ucs2;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static hil.simulator.Machine.VENDOR;
@@ -89,5 +90,33 @@ class VarCheckTest {
 
         assertEquals(EfiStatus.WRITE_PROTECTED, machine.set("Ro", Attributes.NV_BS_RT, (byte) 2));
         assertEquals(EfiStatus.WRITE_PROTECTED, machine.set("Ro", Attributes.NV_BS_RT));
+    }
+
+    @Test
+    @DisplayName("only Attributes 0 or DataSize 0 without APPEND is a delete: APPEND alone with data is checked (3.7.2)")
+    void anAppendOnlyWriteIsNotADeleteForTheUefiDefinedNameCheck() {
+        machine.platform().signalEndOfDxe();
+
+        assertEquals(EfiStatus.INVALID_PARAMETER,
+                machine.set("HilNotDefined", EfiGuid.GLOBAL_VARIABLE, Attributes.AP, new byte[] {1}));
+    }
+
+    @Test
+    void aNameWithARegisteredPropertyMayBeCreatedUnderTheGlobalVariableGuid() {
+        byte[] b = propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_SET, EfiGuid.GLOBAL_VARIABLE, "HilDefined", 1, 0,
+                0, 0, 16);
+        assertEquals(EfiStatus.SUCCESS, handle(b));
+        machine.platform().signalEndOfDxe();
+
+        assertEquals(EfiStatus.SUCCESS,
+                machine.set("HilDefined", EfiGuid.GLOBAL_VARIABLE, Attributes.NV_BS_RT, new byte[] {1}));
+    }
+
+    @Test
+    void settingAPropertyAfterEndOfDxeIsAccessDenied() {
+        machine.platform().signalEndOfDxe();
+
+        assertEquals(EfiStatus.ACCESS_DENIED,
+                handle(propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_SET, VENDOR, "P", 1, 0, 0, 0, 0)));
     }
 }

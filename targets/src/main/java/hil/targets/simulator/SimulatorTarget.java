@@ -59,10 +59,10 @@ final class SimulatorTarget implements Target, VariableServices, Platform {
     @Override
     public <T> java.util.Optional<T> extension(Class<T> type) {
         if (type == hil.targets.RuntimeDrivers.class) {
-            return java.util.Optional.of(type.cast(new SimulatorRuntimeDrivers(() -> machine)));
+            return java.util.Optional.of(type.cast(new SimulatorRuntimeDrivers(name, () -> machine)));
         }
         if (type == hil.targets.SmmMailbox.class) {
-            return java.util.Optional.of(type.cast(new SimulatorSmmMailbox(() -> machine)));
+            return java.util.Optional.of(type.cast(new SimulatorSmmMailbox(name, () -> machine)));
         }
         return java.util.Optional.empty();
     }
@@ -88,13 +88,24 @@ final class SimulatorTarget implements Target, VariableServices, Platform {
                                     Function<VariableRuntimeDxe, T> call, Function<T, Result> decode) {
         String phase = phase().label();
         long start = System.nanoTime();
-        SimulatedPlatform.Outcome<T> outcome = machine.call(call);
+        SimulatedPlatform.Outcome<T> outcome = machine.call(operation, call);
         long duration = System.nanoTime() - start;
         if (outcome.powerLost()) {
             Map<String, String> out = new LinkedHashMap<>();
             out.put("powerLost", "true");
             out.put("detail", outcome.powerLoss().getMessage() + "; the target restarted");
             return new Observation(operation, inputs, null, out, phase, name, duration, null);
+        }
+        if (outcome.faulted()) {
+            // A fault the simulator detected (e.g. a pointer never converted): no EFI status, the finding instead.
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put(hil.targets.RuntimeDrivers.Keys.RUNTIME_FAULT, outcome.fault().message());
+            out.put(hil.targets.RuntimeDrivers.Keys.DRIVER, outcome.fault().driver());
+            return new Observation(operation, inputs, null, out, phase, name, duration, null);
+        }
+        if (outcome.notInstalled()) {
+            return new Observation(operation, inputs, outcome.placeholderStatus().efiName(), Map.of(), phase, name,
+                    duration, null);
         }
         Result r = decode.apply(outcome.result());
         return new Observation(operation, inputs, r.status.efiName(), r.outputs, phase, name, duration, null);
