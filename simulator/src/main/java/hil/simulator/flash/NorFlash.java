@@ -17,6 +17,7 @@ public final class NorFlash {
     private long eraseOperations;
     private PowerCut armed;
     private boolean powered = true;
+    private java.util.List<FlashOperation> journal;
 
     public NorFlash(int size, int blockSize) {
         if (size <= 0 || blockSize <= 0 || size % blockSize != 0) {
@@ -79,6 +80,9 @@ public final class NorFlash {
         checkPowered();
         checkRange(offset, length);
         programOperations++;
+        if (journal != null) {
+            journal.add(FlashOperation.program(offset, Arrays.copyOfRange(data, from, from + length)));
+        }
         boolean cut = armed != null && armed.firesOnProgram(programOperations, length);
         int limit = cut ? Math.min(armed.cutAfter(length), length) : length;
         for (int i = 0; i < limit; i++) {
@@ -111,6 +115,9 @@ public final class NorFlash {
         for (int b = offset / blockSize; b < (offset + length) / blockSize; b++) {
             checkPowered();
             eraseOperations++;
+            if (journal != null) {
+                journal.add(FlashOperation.erase(b * blockSize));
+            }
             erasesPerBlock[b]++;
             if (armed != null && armed.firesOnErase(eraseOperations)) {
                 int erased = Math.min(armed.cutAfter(blockSize), blockSize);
@@ -157,6 +164,36 @@ public final class NorFlash {
     /** Erase count of one block. */
     public long wear(int block) {
         return erasesPerBlock[block];
+    }
+
+    /** Starts recording every program and erase operation (see {@link #stopJournal()}). */
+    public void startJournal() {
+        journal = new java.util.ArrayList<>();
+    }
+
+    /** Stops recording and returns the operations since {@link #startJournal()}, in order. */
+    public java.util.List<FlashOperation> stopJournal() {
+        java.util.List<FlashOperation> ops = journal == null ? java.util.List.of() : java.util.List.copyOf(journal);
+        journal = null;
+        return ops;
+    }
+
+    /** The device state at one moment: contents and counters, to go back to with {@link #restore}. */
+    public record State(byte[] cells, long programOperations, long eraseOperations, long[] erasesPerBlock) {
+    }
+
+    public State state() {
+        return new State(cells.clone(), programOperations, eraseOperations, erasesPerBlock.clone());
+    }
+
+    /** Puts the device back to an earlier {@link #state()} (contents and counters); the power is on. */
+    public void restore(State state) {
+        System.arraycopy(state.cells(), 0, cells, 0, cells.length);
+        System.arraycopy(state.erasesPerBlock(), 0, erasesPerBlock, 0, erasesPerBlock.length);
+        programOperations = state.programOperations();
+        eraseOperations = state.eraseOperations();
+        armed = null;
+        powered = true;
     }
 
     /** Erase counts of every block, indexed by block number (a copy): compare two to see which blocks an action erased. */

@@ -11,8 +11,13 @@ public final class PowerLossException extends RuntimeException {
     private final int offset;
 
     public PowerLossException(PowerCut cut, long operation, int offset) {
-        super("power lost during flash " + (cut.target() == PowerCut.Target.ERASE ? "erase" : "program") + " operation "
-                + operation + " at offset 0x" + Integer.toHexString(offset));
+        this(cut, operation, offset, "power lost during flash " + (cut.target() == PowerCut.Target.ERASE ? "erase" : "program")
+                + " operation " + operation);
+    }
+
+    /** With a description of where the cut hit; the offset is appended. */
+    public PowerLossException(PowerCut cut, long operation, int offset, String what) {
+        super(what + " at offset 0x" + Integer.toHexString(offset));
         this.cut = cut;
         this.operation = operation;
         this.offset = offset;

@@ -2,7 +2,7 @@ package hil.simulator.platform;
 
 import hil.simulator.Profile;
 import hil.simulator.flash.NorFlash;
-import hil.simulator.flash.PowerCut;
+import hil.simulator.flash.FlashOperation;
 import hil.simulator.flash.PowerLossException;
 import hil.simulator.runtime.ConfigurableRuntimeDriver;
 import hil.simulator.runtime.MmCommunicationDriver;
@@ -47,6 +47,7 @@ public final class SimulatedPlatform {
     private VariableRuntimeDxe dxe;
     private Phase phase;
     private boolean endOfDxeSignalled;
+    private boolean powerLossArmed;
     private boolean readyToBootSignalled;
     private long boots;
     /** The DXE environment of this boot: memory, events, gRT, SetVirtualAddressMap, detected faults. */
@@ -96,6 +97,7 @@ public final class SimulatedPlatform {
 
     /** Replaces the flash with a factory-fresh image and boots. */
     public void factoryReset() {
+        powerLossArmed = false;
         flash = NorFlash.of(VarsImage.fresh(profile), profile.blockSize());
         boot();
     }
@@ -197,17 +199,64 @@ public final class SimulatedPlatform {
         if (!faults.isEmpty()) {
             return new Outcome<>(null, null, null, faults.get(0));
         }
+        boolean cutThisCall = powerLossArmed && entries.contains(RuntimeServicesTable.Service.SET_VARIABLE);
+        NorFlash.State before = cutThisCall ? flash.state() : null;
+        if (cutThisCall) {
+            flash.startJournal();
+        }
         try {
-            return new Outcome<>(service.apply(dxe), null);
+            T result = service.apply(dxe);
+            if (!cutThisCall) {
+                return new Outcome<>(result, null);
+            }
+            List<FlashOperation> ops = flash.stopJournal();
+            if (ops.isEmpty()) {
+                // The call wrote nothing to flash (an error, an identical rewrite, a volatile variable): the cut
+                // waits for the next write that reaches the flash.
+                return new Outcome<>(result, null);
+            }
+            powerLossArmed = false;
+            return new Outcome<>(null, cutDuring(before, ops));
         } catch (PowerLossException e) {
+            flash.stopJournal();
             boot();
             return new Outcome<>(null, e);
         }
     }
 
-    /** Arms a cut halfway through the next record write to flash (the next variable write that reaches flash). */
+    /**
+     * Rebuilds the flash as a power cut in the middle of the call's flash operations leaves it — every operation
+     * before the middle one complete, the middle one half done with a torn byte — and restarts the machine on it.
+     */
+    private PowerLossException cutDuring(NorFlash.State before, List<FlashOperation> ops) {
+        flash.restore(before);
+        int middle = (ops.size() - 1) / 2;
+        for (int i = 0; i < middle; i++) {
+            ops.get(i).replay(flash, false);
+        }
+        PowerLossException cut;
+        try {
+            ops.get(middle).replay(flash, true);
+            throw new IllegalStateException("the power cut in flash operation " + (middle + 1) + " did not fire");
+        } catch (PowerLossException e) {
+            cut = new PowerLossException(e.cut(), e.operation(), e.offset(), "power lost during flash operation "
+                    + (middle + 1) + " of the " + ops.size() + " this SetVariable made");
+        }
+        boot();
+        return cut;
+    }
+
+    /**
+     * Arms a power cut for the next SetVariable that writes to the flash: it is cut in the middle of the flash
+     * operations that call makes (whatever they are: a state byte, a record, a reclaim), and the machine restarts.
+     */
     public void losePowerDuringNextWrite() {
-        flash.arm(PowerCut.halfwayThroughNextWriteOf(VariableStore.NORMAL_HEADER_SIZE));
+        powerLossArmed = true;
+    }
+
+    /** Whether a power cut waits for the next flash write. */
+    public boolean powerLossArmed() {
+        return powerLossArmed;
     }
 
     /** EndOfDxe: seen by SMM only; locks and VarCheck enforcement start. */

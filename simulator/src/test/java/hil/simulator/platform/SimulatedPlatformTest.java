@@ -136,6 +136,50 @@ class SimulatedPlatformTest {
         }
 
         @Test
+        @DisplayName("The armed cut hits a delete too: the one State byte is torn, and the variable is gone or kept")
+        void aCutDuringADeleteHitsItsStateByte() {
+            machine.set("T", Attributes.NV_BS_RT, (byte) 1);
+            long boots = platform.boots();
+            platform.losePowerDuringNextWrite();
+
+            SimulatedPlatform.Outcome<EfiStatus> o = platform.call(
+                    d -> d.setVariable(Ucs2.encode("T"), VENDOR, 0, 0, new byte[0]));
+
+            assertTrue(o.powerLost(), "the cut hit the delete");
+            assertEquals(boots + 1, platform.boots(), "the machine restarted");
+            EfiStatus after = machine.get("T").status();
+            assertTrue(after == EfiStatus.SUCCESS || after == EfiStatus.NOT_FOUND, "kept or gone, not " + after);
+        }
+
+        @Test
+        @DisplayName("Calls that write no flash (a volatile variable, a refused write) leave the cut armed for the next flash write")
+        void theCutWaitsForAWriteThatReachesTheFlash() {
+            platform.losePowerDuringNextWrite();
+
+            assertEquals(EfiStatus.SUCCESS, machine.set("Vol", Attributes.BS_RT, (byte) 1));
+            assertEquals(EfiStatus.INVALID_PARAMETER, machine.set("Bad", Attributes.RT, (byte) 1));
+            assertTrue(platform.powerLossArmed());
+
+            setAndLosePower("T", (byte) 2);
+            assertFalse(platform.powerLossArmed());
+            assertEquals(EfiStatus.NOT_FOUND, machine.get("Vol").status(), "volatile variables are lost with the power");
+        }
+
+        @Test
+        @DisplayName("A cut in the middle of a write that reclaims interrupts the fault-tolerant write; the store recovers")
+        void aCutDuringAReclaimRecoversEveryVariable() {
+            int written = machine.fillNv(8000);
+            assertEquals(EfiStatus.SUCCESS, machine.set("F00", Attributes.NV_BS_RT, new byte[0]), "free one");
+            long erases = machine.eraseOperations();
+            platform.losePowerDuringNextWrite();
+            setAndLosePower("Big", new byte[8000]);
+            assertTrue(machine.eraseOperations() > erases, "the interrupted write was a reclaim");
+            List<String> names = machine.names();
+            assertEquals(written - 1, names.stream().filter(n -> n.startsWith("F")).count(),
+                    "every variable but the deleted one survives: " + names);
+        }
+
+        @Test
         void aCutWhileCreatingLeavesNoVariable() {
             platform.losePowerDuringNextWrite();
 
