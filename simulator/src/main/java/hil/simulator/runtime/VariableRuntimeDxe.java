@@ -25,6 +25,8 @@ public final class VariableRuntimeDxe {
     private final long payloadSize;
     private final byte[] commBuffer;
     private long lastCommSize;
+    /** How far into the communicate buffer messages have written since it was last zeroed. */
+    private int dirtyEnd;
 
     /**
      * SmmVariableReady: asks SMM for the payload size (function 11, in an exactly sized temporary buffer) and
@@ -61,8 +63,15 @@ public final class VariableRuntimeDxe {
         return lastCommSize;
     }
 
-    private static void writeHeader(byte[] buffer, long payload, int function) {
-        Arrays.fill(buffer, (byte) 0);
+    /**
+     * InitCommunicateBuffer's zero fill and header. Like EDK II the whole buffer is zero afterwards; only the part
+     * earlier messages may have touched (up to {@code dirtyEnd}, the furthest CommSize since the last fill) needs
+     * clearing, because neither side writes past CommSize.
+     */
+    private void writeHeader(byte[] buffer, long payload, int function) {
+        int end = (int) Math.min(buffer.length, Math.max(dirtyEnd, MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + payload));
+        Arrays.fill(buffer, 0, end, (byte) 0);
+        dirtyEnd = 0;
         EfiGuid.SMM_VARIABLE_PROTOCOL.write(buffer, MM_HEADER_GUID);
         Bytes.put64(buffer, MM_MESSAGE_LENGTH, VARIABLE_HEADER_SIZE + payload);
         Bytes.put64(buffer, MM_HEADER_SIZE + FUNCTION, function);
@@ -80,6 +89,7 @@ public final class VariableRuntimeDxe {
     /** SendCommunicateBuffer: the status SMM left in the buffer. */
     private EfiStatus send(long payload) {
         lastCommSize = MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + payload;
+        dirtyEnd = (int) Math.max(dirtyEnd, Math.min(commBuffer.length, lastCommSize));
         smm.communicate(commBuffer, 0, lastCommSize);
         long status = Bytes.u64(commBuffer, MM_HEADER_SIZE + RETURN_STATUS);
         return EfiStatus.fromValue(status).orElse(EfiStatus.DEVICE_ERROR);

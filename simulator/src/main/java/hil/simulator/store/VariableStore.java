@@ -251,8 +251,12 @@ public final class VariableStore {
      * attributes fail {@code visible} are skipped.
      */
     public Lookup find(byte[] name, EfiGuid vendor, IntPredicate visible) {
+        List<Integer> candidates = index().get(new RecordKey(vendor, java.nio.ByteBuffer.wrap(name)));
+        if (candidates == null) {
+            return Lookup.NONE;
+        }
         int inTransition = -1;
-        for (int off = firstOffset(); isValidHeader(off); off = next(off)) {
+        for (int off : candidates) {
             int st = state(off);
             if (!isVisibleState(st) || !visible.test(attributes(off)) || !matches(off, vendor, name)) {
                 continue;
@@ -263,6 +267,29 @@ public final class VariableStore {
             inTransition = off;
         }
         return inTransition >= 0 ? new Lookup(inTransition, -1) : Lookup.NONE;
+    }
+
+    /** A record's identity: vendor and name bytes (NUL included). */
+    private record RecordKey(EfiGuid vendor, java.nio.ByteBuffer name) {
+    }
+
+    /**
+     * Every record the walk reaches, by name and vendor, in physical order. Built on first use after the store was
+     * opened or rewritten, and kept up to date by {@link #append}; State changes do not change membership. It only
+     * saves the walk: {@link #find} applies the walk's rules to the candidates it lists.
+     */
+    private java.util.Map<RecordKey, List<Integer>> index;
+
+    private java.util.Map<RecordKey, List<Integer>> index() {
+        if (index == null) {
+            java.util.Map<RecordKey, List<Integer>> built = new java.util.HashMap<>();
+            for (int off = firstOffset(); isValidHeader(off); off = next(off)) {
+                built.computeIfAbsent(new RecordKey(vendor(off), java.nio.ByteBuffer.wrap(nameBytes(off))),
+                        k -> new ArrayList<>(2)).add(off);
+            }
+            index = built;
+        }
+        return index;
     }
 
     /** Whether the visible record at {@code offset} should be enumerated: 0x3F, or 0x3E without a 0x3F twin. */
@@ -276,7 +303,7 @@ public final class VariableStore {
         }
         byte[] name = nameBytes(offset);
         EfiGuid vendor = vendor(offset);
-        for (int off = firstOffset(); isValidHeader(off); off = next(off)) {
+        for (int off : index().getOrDefault(new RecordKey(vendor, java.nio.ByteBuffer.wrap(name)), List.of())) {
             if (off != offset && state(off) == VAR_ADDED && matches(off, vendor, name)) {
                 return false;
             }
@@ -328,6 +355,10 @@ public final class VariableStore {
     public int append(EfiGuid vendor, byte[] name, int attributes, byte[] data) {
         int offset = lastOffset;
         medium.appendRecord(offset, buildRecord(vendor, name, attributes, data, 0xFF), headerSize);
+        if (index != null) {
+            index.computeIfAbsent(new RecordKey(vendor, java.nio.ByteBuffer.wrap(name.clone())), k -> new ArrayList<>(2))
+                    .add(offset);
+        }
         int footprint = footprint(name.length, data.length);
         lastOffset = offset + footprint;
         if (isHwErr(attributes)) {
@@ -365,6 +396,7 @@ public final class VariableStore {
 
     /** Recomputes the used area and the totals from the records (all states count). */
     private void recount() {
+        index = null;
         commonTotal = 0;
         hwErrTotal = 0;
         int off = firstOffset();
