@@ -3,8 +3,9 @@ Feature: Validation of SMM communicate buffers
   (reference 2.3, 2.4). A buffer that fails a size check is dropped without an answer:
   ReturnStatus keeps what the caller wrote, so a DXE caller, whose buffer is zero-filled,
   reads EFI_SUCCESS although nothing happened (2.5). Sizes and names that do not add up
-  are answered with EFI_ACCESS_DENIED. The expected sizes are those of the 4 MB OVMF
-  (the default profile): an SMM payload of 33780 bytes.
+  are answered with EFI_ACCESS_DENIED. The expected sizes are those of Debian's 4 MB OVMF
+  (the default profile, built with TLS: PcdMaxVolatileVariableSize 0x40000): an SMM payload
+  of 0x40000 + 48 - 60 = 262132 bytes.
 
   Background:
     Given vendor "TestVendor" is 12345678-1234-1234-1234-123456789abc
@@ -28,17 +29,17 @@ Feature: Validation of SMM communicate buffers
     Then the communicate status is EFI_SUCCESS
     And the communicate buffer was dropped
 
-  # ref 2.3 #3 and 2.1: 24 + 16 + 33781 bytes is one byte more than the payload size allows
+  # ref 2.3 #3 and 2.1: 24 + 16 + 262133 bytes is one byte more than the payload size allows
   Scenario: A payload larger than the SMM payload size is dropped even when the message is valid
-    When I send a communicate buffer for function 11 with a payload of 8 bytes and CommSize 33821
+    When I send a communicate buffer for function 11 with a payload of 8 bytes and CommSize 262173
     Then the communicate status is EFI_SUCCESS
     And the communicate buffer was dropped
 
   # ref 2.1 and 1.9: the payload size is what GET_PAYLOAD_SIZE reports, at the very limit as anywhere
   Scenario: A buffer of exactly the largest payload is handled
-    When I send a communicate buffer for function 11 with a payload of 8 bytes and CommSize 33820
+    When I send a communicate buffer for function 11 with a payload of 8 bytes and CommSize 262172
     Then the SMM return status is EFI_SUCCESS
-    And the reply UINTN at payload offset 0 is 33780
+    And the reply UINTN at payload offset 0 is 262132
 
   # ref 2.4, column "Minimum P"
   Scenario Outline: A payload below the function's minimum is dropped

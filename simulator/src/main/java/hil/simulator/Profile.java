@@ -50,13 +50,25 @@ public record Profile(
         TWO_STEP
     }
 
-    /** OVMF X64 with FD_SIZE 4 MB, the default of Debian's ovmf package (2022.11). */
-    public static final Profile OVMF_4M = new Profile("ovmf-4m", 0x8400, 0x8400, 0, 0x8000, 0,
+    /**
+     * OVMF X64 with FD_SIZE 4 MB as Debian's ovmf package builds it (2022.11, with TLS): PcdMaxVariableSize and
+     * PcdMaxAuthVariableSize 0x8400, PcdMaxVolatileVariableSize 0x40000 and a 512 KiB volatile store — measured on
+     * the real firmware, whose QueryVariableInfo(BS|RT) reports 524260 bytes of storage and 262084 per variable. The
+     * SMM payload is therefore 0x3FFF4, not the 0x83F4 of a build without TLS ({@link #OVMF_4M_NO_TLS}).
+     */
+    public static final Profile OVMF_4M = new Profile("ovmf-4m", 0x8400, 0x8400, 0x40000, 0x8000, 0,
+            0x80000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.FOUR_STEP);
+
+    /**
+     * The 4 MB geometry built without TLS (upstream OVMF's default): volatile limits follow PcdMaxVariableSize and a
+     * 256 KiB volatile store, so the SMM payload is 0x83F4.
+     */
+    public static final Profile OVMF_4M_NO_TLS = new Profile("ovmf-4m-notls", 0x8400, 0x8400, 0, 0x8000, 0,
             0x40000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.FOUR_STEP);
 
-    /** The 4 MB geometry with the record write of edk2-stable202402 and later. */
-    public static final Profile OVMF_4M_2024 = new Profile("ovmf-4m-2024", 0x8400, 0x8400, 0, 0x8000, 0,
-            0x40000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.TWO_STEP);
+    /** Debian's 4 MB build with the record write of edk2-stable202402 and later. */
+    public static final Profile OVMF_4M_2024 = new Profile("ovmf-4m-2024", 0x8400, 0x8400, 0x40000, 0x8000, 0,
+            0x80000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.TWO_STEP);
 
     /** OVMF X64 with FD_SIZE 1 MB or 2 MB (2022.11). */
     public static final Profile OVMF_2M = new Profile("ovmf-2m", 0x2000, 0x2800, 0, 0x8000, 0,
@@ -66,7 +78,7 @@ public record Profile(
     public static final Profile EDK2_DEFAULTS = new Profile("edk2-defaults", 0x400, 0, 0, 0x8000, 0,
             0x10000, 0x22000, 0x10000, 0x1000, 0, RecordWrite.FOUR_STEP);
 
-    public static final List<Profile> ALL = List.of(OVMF_4M, OVMF_4M_2024, OVMF_2M, EDK2_DEFAULTS);
+    public static final List<Profile> ALL = List.of(OVMF_4M, OVMF_4M_NO_TLS, OVMF_4M_2024, OVMF_2M, EDK2_DEFAULTS);
 
     public static Optional<Profile> byName(String name) {
         return ALL.stream().filter(p -> p.name.equals(name)).findFirst();

@@ -28,9 +28,17 @@ class QueryVariableInfoRulesTest {
     }
 
     @Test
-    @DisplayName("The volatile store of the 4 MB build reports 0x3FFE4 bytes")
+    @DisplayName("Debian's 4 MB build (TLS) reports a 512 KiB volatile store and 262084 per volatile variable, as the real firmware does")
     void fresh4MbVolatileNumbers() {
-        assertEquals(ok(0x3FFE4, 0x3FFE4, 33732), machine.query(Attributes.BS_RT));
+        assertEquals(ok(524260, 524260, 262084), machine.query(Attributes.BS_RT));
+    }
+
+    @Test
+    @DisplayName("A 4 MB build without TLS reports a volatile store of 0x3FFE4 bytes and 33732 per variable")
+    void fresh4MbVolatileNumbersWithoutTls() {
+        Machine noTls = new Machine(new SimulatedPlatform(Profile.OVMF_4M_NO_TLS));
+        assertEquals(ok(0x3FFE4, 0x3FFE4, 33732), noTls.query(Attributes.BS_RT));
+        assertEquals(ok(262044, 262044, 33732), noTls.query(Attributes.NV_BS_RT));
     }
 
     @Test

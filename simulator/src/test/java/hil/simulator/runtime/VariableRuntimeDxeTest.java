@@ -1,5 +1,7 @@
 package hil.simulator.runtime;
 
+import hil.simulator.platform.SimulatedPlatform;
+import hil.simulator.Profile;
 import hil.simulator.Machine;
 import hil.simulator.uefi.Attributes;
 import hil.simulator.uefi.Bytes;
@@ -26,7 +28,8 @@ class VariableRuntimeDxeTest {
     /** mVariableBufferPayloadSize of OVMF 4 MB. */
     private static final long P = 0x83F4;
 
-    private final Machine machine = new Machine();
+    /** The reference's size tables are those of a build without TLS (payload 0x83F4). */
+    private final Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M_NO_TLS));
 
     private long lastCommSize() {
         return machine.dxe(VariableRuntimeDxe::lastCommSize);
