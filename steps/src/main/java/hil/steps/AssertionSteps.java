@@ -7,6 +7,7 @@ import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.targets.VariableServices;
+import hil.targets.qemu.LinuxErrno;
 import io.cucumber.java.en.Then;
 
 import java.util.HashSet;
@@ -43,9 +44,43 @@ public final class AssertionSteps {
         return v;
     }
 
+    /**
+     * For an observation that has no exact status but a status class (the errno an OS saw): ends the step as not
+     * observable when one of {@code expected} gives that class, fails it when none can. Does nothing for an
+     * observation with an exact status.
+     */
+    private void checkStatusClass(Observation o, EfiStatus... expected) {
+        String statusClass = o.outputs().get(STATUS_CLASS);
+        if (o.status() != null || statusClass == null) {
+            return;
+        }
+        java.util.Optional<String> first = LinuxErrno.precedingCall(o);
+        if (first.isPresent() && !statusClass.equals(LinuxErrno.OK)) {
+            throw state.notObservable("before a non-volatile " + o.operation() + " the OS calls " + first.get()
+                    + " and reports its error instead; errno " + statusClass + " may be that call's answer, so "
+                    + o.operation() + "'s own status cannot be observed");
+        }
+        for (EfiStatus e : expected) {
+            if (LinuxErrno.statusClass(o.operation(), e).equals(statusClass)) {
+                throw state.notObservable(LinuxErrno.ambiguity(o.operation(), statusClass, e));
+            }
+        }
+        StringBuilder gives = new StringBuilder();
+        for (EfiStatus e : expected) {
+            gives.append(gives.length() == 0 ? "" : ", ").append(e.efiName()).append(" gives ")
+                    .append(LinuxErrno.statusClass(o.operation(), e));
+        }
+        throw new AssertionError(o.operation() + " gave errno " + LinuxErrno.describe(statusClass)
+                + ", which no expected status produces (" + gives + "; inputs " + brief(o.inputs()) + ")");
+    }
+
+    /** The output that carries an OS's errno name instead of an exact EFI status. */
+    private static final String STATUS_CLASS = "statusClass";
+
     @Then("the status is {status}")
     public void statusIs(EfiStatus expected) {
         Observation o = state.lastCall();
+        checkStatusClass(o, expected);
         String actual = status(o);
         if (!actual.equals(expected.efiName())) {
             throw new AssertionError(o.operation() + " returned " + actual + ", expected " + expected.efiName()
@@ -63,6 +98,7 @@ public final class AssertionSteps {
     @Then("the status is {status} or {status}")
     public void statusIsEither(EfiStatus first, EfiStatus second) {
         Observation o = state.lastCall();
+        checkStatusClass(o, first, second);
         String actual = status(o);
         if (!actual.equals(first.efiName()) && !actual.equals(second.efiName())) {
             throw new AssertionError(o.operation() + " returned " + actual + ", expected " + first.efiName() + " or "
@@ -130,6 +166,7 @@ public final class AssertionSteps {
 
     private void holdsOneOf(String name, VendorRef vendor, DataSpec first, DataSpec second) {
         Observation o = read(name, vendor);
+        checkStatusClass(o, EfiStatus.SUCCESS);
         if (!"EFI_SUCCESS".equals(status(o))) {
             throw new AssertionError("GetVariable(\"" + name + "\") returned " + o.status() + ", expected it to hold "
                     + first + (first == second ? "" : " or " + second));
@@ -144,6 +181,7 @@ public final class AssertionSteps {
     @Then("the variable {name} of vendor {vendor} does not exist")
     public void doesNotExist(String name, VendorRef vendor) {
         Observation o = read(name, vendor);
+        checkStatusClass(o, EfiStatus.NOT_FOUND);
         if (!"EFI_NOT_FOUND".equals(status(o))) {
             throw new AssertionError("GetVariable(\"" + name + "\") returned " + o.status() + ", expected EFI_NOT_FOUND"
                     + (o.outputs().containsKey(Keys.DATA) ? " (it holds " + preview(o.outputs().get(Keys.DATA)) + ")" : ""));
@@ -191,7 +229,11 @@ public final class AssertionSteps {
             throw new AssertionError("the last call is " + o.operation() + " with " + o.status()
                     + "; a successful QueryVariableInfo is needed");
         }
-        return Long.parseUnsignedLong(o.outputs().get(key));
+        String value = o.outputs().get(key);
+        if (value == null) {
+            throw state.notObservable("QueryVariableInfo on this target does not report " + key);
+        }
+        return Long.parseUnsignedLong(value);
     }
 
     @Then("the remaining storage is at most the maximum storage")

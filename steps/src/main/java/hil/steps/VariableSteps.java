@@ -75,6 +75,11 @@ public final class VariableSteps {
 
     @When("I list all variables")
     public void listAll() {
+        java.util.Optional<Observation> listed = services().listVariables();
+        if (listed.isPresent()) {
+            listed(listed.get());
+            return;
+        }
         List<ScenarioState.Listed> entries = new ArrayList<>();
         String name = "";
         EfiGuid vendor = EfiGuid.ZERO;
@@ -115,6 +120,21 @@ public final class VariableSteps {
                 state.targetName(), System.nanoTime() - start, null);
         state.record(() -> summary);
         state.list(entries, endStatus);
+    }
+
+    /** A list the target made in one go (an OS's own walk): recorded, and its entries kept for the assertions. */
+    private void listed(Observation o) {
+        state.record(() -> o);
+        List<ScenarioState.Listed> entries = new ArrayList<>();
+        for (String line : o.outputs().getOrDefault(Keys.VARIABLES, "").split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            // vendor:name — a GUID has no ':', a name may.
+            int colon = line.indexOf(':');
+            entries.add(new ScenarioState.Listed(line.substring(colon + 1), EfiGuid.parse(line.substring(0, colon))));
+        }
+        state.list(entries, o.status());
     }
 
     @When("I query variable storage for attributes {attrs}")

@@ -25,4 +25,15 @@ public interface VariableServices {
 
     /** QueryVariableInfo. */
     Observation queryVariableInfo(int attributes);
+
+    /**
+     * Every variable at once, for a phase in which the target cannot make single GetNextVariableName calls (an OS
+     * lists its variables through its own walk). The observation is a {@code ListVariables} with the walk's last
+     * status and the outputs {@link Observation.Keys#COUNT} and {@link Observation.Keys#VARIABLES} (one
+     * {@code vendor:name} per line, in walk order). Empty when the caller should walk with
+     * {@link #getNextVariableName}.
+     */
+    default java.util.Optional<Observation> listVariables() {
+        return java.util.Optional.empty();
+    }
 }

@@ -34,6 +34,8 @@ public final class QemuOvmfKind implements TargetKind {
     static final String BOOT_TIMEOUT = "boot-timeout";
     static final String CALL_TIMEOUT = "call-timeout";
     static final String KEEP_FAILED = "keep-failed";
+    static final String GUEST_CACHE = "guest-cache";
+    static final String GUEST_KERNEL_PACKAGE = "guest-kernel-package";
 
     @Override
     public String name() {
@@ -52,12 +54,15 @@ public final class QemuOvmfKind implements TargetKind {
                 SettingSpec.optional(AGENT_SOURCE, Type.PATH, null, "directory of the UEFI agent sources (default: ../agent from lab-config)"),
                 SettingSpec.optional(BOOT_TIMEOUT, Type.DURATION, Duration.ofSeconds(120), "QEMU start to agent ready"),
                 SettingSpec.optional(CALL_TIMEOUT, Type.DURATION, Duration.ofSeconds(60), "one agent request"),
-                SettingSpec.optional(KEEP_FAILED, Type.BOOLEAN, Boolean.FALSE, "keep a failed machine's directory (varstore, QEMU log)"));
+                SettingSpec.optional(KEEP_FAILED, Type.BOOLEAN, Boolean.FALSE, "keep a failed machine's directory (varstore, QEMU log)"),
+                SettingSpec.optional(GUEST_CACHE, Type.PATH, null, "where the OS phase's Linux parts are unpacked (default: ~/.cache/hil/guest)"),
+                SettingSpec.optional(GUEST_KERNEL_PACKAGE, Type.STRING, GuestComponents.DEFAULT_KERNEL_PACKAGE,
+                        "Debian kernel package of the OS phase's Linux guest (fetched with apt-get download)"));
     }
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.RAW_CALLS, Capability.RESET);
+        return EnumSet.of(Capability.RAW_CALLS, Capability.RESET, Capability.OS_PHASE);
     }
 
     /** The settings with the agent directory resolved against the lab-config file. */
@@ -69,6 +74,23 @@ public final class QemuOvmfKind implements TargetKind {
         Path base = config.file() == null ? Path.of("lab-config") : config.file().toAbsolutePath().getParent();
         return new QemuSettings(s.qemu(), s.code(), s.vars(), s.machine(), s.accel(), s.memoryMiB(),
                 base.resolve("../agent").normalize(), s.bootTimeout(), s.callTimeout(), s.keepFailed());
+    }
+
+    /** Where the OS phase's Linux guest comes from. */
+    static LinuxGuest.Settings guestSettingsOf(TargetConfig config) {
+        Path cache = (Path) config.settings().get(GUEST_CACHE);
+        String kernelPackage = (String) config.settings().get(GUEST_KERNEL_PACKAGE);
+        return new LinuxGuest.Settings(cache != null ? cache : GuestComponents.defaultCache(),
+                kernelPackage != null ? kernelPackage : GuestComponents.DEFAULT_KERNEL_PACKAGE,
+                settingsOf(config).agentSource());
+    }
+
+    /**
+     * What the OS phase lacks here; empty when it can run. The target stays available without it (only the OS
+     * phase's steps report the reason), so this is asked separately.
+     */
+    public static List<String> osPhaseMissing(TargetConfig config) {
+        return LinuxGuest.missing(guestSettingsOf(config));
     }
 
     @Override
@@ -96,7 +118,7 @@ public final class QemuOvmfKind implements TargetKind {
 
     @Override
     public Target create(TargetConfig config) {
-        return new QemuOvmfTarget(config.name(), settingsOf(config), capabilities());
+        return new QemuOvmfTarget(config.name(), settingsOf(config), guestSettingsOf(config), capabilities());
     }
 
     /** A bare name is looked up on PATH; a path must be an executable file. */

@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * QEMU + OVMF as a target. Boot-phase calls are raw runtime-service calls made by the agent application, which the
@@ -36,6 +38,10 @@ import java.util.Set;
  * of them read back as before is the machine reused; otherwise — and after anything a restore cannot undo (a write
  * under a UEFI-owned GUID, a failed call, the OS phase) — it boots again from a fresh copy of the variable store.
  * Dead records left by the restores stay in the store until the firmware reclaims them, as on a real machine.
+ *
+ * <p>The OS phase is a Linux kernel started from the Shell in the same boot ({@link LinuxGuest}): the agent exits,
+ * the kernel's EFI stub calls ExitBootServices and the kernel calls SetVirtualAddressMap, and from then on every
+ * variable call goes through efivarfs ({@link GuestVariables}). Such a machine is never reused.
  */
 final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
@@ -49,8 +55,17 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     private final Set<Capability> capabilities;
     private final Path workDir;
     private final Path fatImage;
+    /** The Linux guest of the OS phase, or null when it cannot be made here ({@link #guestUnavailable} says why). */
+    private final LinuxGuest guest;
+    private final String guestUnavailable;
     private QemuMachine machine;
     private AgentChannel agent;
+    /** The variable calls of the OS phase; set while Linux runs. */
+    private GuestVariables os;
+    /** When the running machine's QEMU was started. */
+    private long machineStarted;
+    /** Whether the kernel's SetVirtualAddressMap of this boot was already recorded. */
+    private boolean virtualMapRecorded;
     /** The value each variable written since the last factory state had before its first write. */
     private final Map<VarKey, Original> touched = new LinkedHashMap<>();
     /** False once a scenario did something a restore cannot undo; the next scenario then boots again. */
@@ -59,7 +74,7 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     private int scenarioMark;
     private long boots;
 
-    QemuOvmfTarget(String name, QemuSettings settings, Set<Capability> capabilities) {
+    QemuOvmfTarget(String name, QemuSettings settings, LinuxGuest.Settings guestSettings, Set<Capability> capabilities) {
         this.name = name;
         this.settings = settings;
         this.capabilities = Set.copyOf(capabilities);
@@ -71,7 +86,21 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         }
         this.fatImage = workDir.resolve("hil-fat.img");
         Path script = BootMedia.writeStartupScript(workDir);
-        BootMedia.create(fatImage, Map.of(AgentBuild.BINARY, agentBinary, "startup.nsh", script));
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put(AgentBuild.BINARY, agentBinary);
+        files.put("startup.nsh", script);
+        LinuxGuest prepared = null;
+        String unavailable = null;
+        try {
+            prepared = LinuxGuest.prepare(guestSettings, workDir);
+            files.putAll(prepared.bootFiles());
+        } catch (HilException e) {
+            // Only the OS phase needs the guest: its steps report this, the boot phase runs as before.
+            unavailable = e.getMessage();
+        }
+        this.guest = prepared;
+        this.guestUnavailable = unavailable;
+        BootMedia.create(fatImage, files);
     }
 
     @Override
@@ -104,6 +133,11 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         return machine;
     }
 
+    /** The guest agent's channel while Linux runs, for tests. */
+    GuestChannel guestChannelForTest() {
+        return os().channel();
+    }
+
     /** How many times QEMU was started. */
     long boots() {
         return boots;
@@ -122,6 +156,7 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             machine.closeKeeping(failed && settings.keepFailed());
             machine = null;
             agent = null;
+            os = null;
         }
     }
 
@@ -129,6 +164,7 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     private void boot() {
         stopMachine(false);
         Deadline deadline = Deadline.in(settings.bootTimeout());
+        machineStarted = System.nanoTime();
         machine = QemuMachine.start(name, settings, settings.vars(), fatImage, deadline);
         boots++;
         machine.console().failOn(java.util.regex.Pattern.compile("ASSERT [^\\n]*\\.c\\(\\d+\\)"), "the firmware hit an ASSERT");
@@ -136,6 +172,8 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         agent = new AgentChannel(machine.console(), settings.callTimeout());
         agent.awaitReady(deadline);
         phase = Phase.BOOT;
+        os = null;
+        virtualMapRecorded = false;
         touched.clear();
         restorable = true;
     }
@@ -296,14 +334,137 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         return event("ReadyToBoot", EfiStatus.SUCCESS, Map.of("note", "signalled by the firmware when it started the Shell"), System.nanoTime());
     }
 
+    /**
+     * Starts Linux in the running boot: the agent exits to the Shell, which starts the kernel from the FAT drive.
+     * The kernel's EFI stub calls ExitBootServices, and the kernel calls SetVirtualAddressMap before it runs /init,
+     * so the firmware is in virtual mode when the guest agent reports ready; the phase is VIRTUAL from here.
+     * Variables set in the boot phase are still there (volatile ones too: the machine did not restart).
+     */
     @Override
     public Observation exitBootServices() {
-        throw new NotObservableException(name, "the OS phase (ExitBootServices) is not available on this target yet");
+        if (phase != Phase.BOOT) {
+            throw new NotObservableException(name, "Linux is already running: its EFI stub made the only"
+                    + " ExitBootServices call of this boot");
+        }
+        requireGuest("ExitBootServices");
+        long start = System.nanoTime();
+        GuestReply.Ready ready;
+        List<String> efiLog;
+        try {
+            Deadline deadline = Deadline.in(settings.bootTimeout());
+            var console = machine.console();
+            agent().call(AgentRequest.exit());
+            // From here the machine is Linux's: whatever happens next, it is not put back for another scenario.
+            restorable = false;
+            console.expect(hil.transports.shell.UefiShell.PROMPT, deadline);
+            console.failOn(Pattern.compile("Kernel panic - not syncing[^\\n]*"), "the Linux guest panicked");
+            console.failOn(Pattern.compile(Pattern.quote(LinuxGuest.FAILED_MARKER) + "[^\\n]*"),
+                    "the Linux guest's /init failed");
+            console.send(LinuxGuest.shellCommand() + "\r");
+            GuestChannel channel = new GuestChannel(console, settings.callTimeout());
+            ready = channel.awaitReady(deadline);
+            if (!ready.efivarfs()) {
+                throw new HilException("the guest agent started without efivarfs mounted; console: "
+                        + console.tail(1500));
+            }
+            efiLog = kernelEfiLog(channel);
+            os = new GuestVariables(name, channel, () -> phase.label());
+        } catch (RuntimeException e) {
+            throw broken("ExitBootServices (starting Linux)", e);
+        }
+        phase = Phase.VIRTUAL;
+        touched.clear();
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("note", "called by the EFI stub of Linux " + ready.kernel() + " started from the Shell; the kernel"
+                + " then called SetVirtualAddressMap, so later calls are made in virtual mode");
+        out.put("guestReadyAfterQemuStartMillis", Long.toString((System.nanoTime() - machineStarted) / 1_000_000));
+        out.put("linuxBootMillis", Long.toString((System.nanoTime() - start) / 1_000_000));
+        // Recorded in the phase the call was made in, as every platform event that does not restart the machine.
+        return new Observation("ExitBootServices", Map.of(), EfiStatus.SUCCESS.efiName(), out, Phase.BOOT.label(), name,
+                System.nanoTime() - start, "guest " + guest.origin() + "\n" + String.join("\n", efiLog));
+    }
+
+    /**
+     * The kernel's EFI lines, read from its log through the guest agent; they must show the runtime services in use
+     * (the EFI system table found and the variable operations registered), else the OS phase would not reach the
+     * firmware at all.
+     */
+    private static List<String> kernelEfiLog(GuestChannel channel) {
+        GuestReply r = channel.call(GuestRequest.klog("efi"));
+        String text = new String(java.util.HexFormat.of().parseHex(r.value("lines")), StandardCharsets.UTF_8);
+        List<String> lines = text.lines().toList();
+        boolean systemTable = lines.stream().anyMatch(l -> l.contains("efi: EFI v"));
+        boolean variables = lines.stream().anyMatch(l -> l.contains("Registered efivars operations"));
+        if (!systemTable || !variables) {
+            throw new HilException("the Linux guest does not use the EFI runtime services (kernel log has "
+                    + (systemTable ? "" : "no 'efi: EFI v…' line") + (systemTable || variables ? "" : " and ")
+                    + (variables ? "" : "no 'Registered efivars operations'") + "): " + String.join(" | ", lines));
+        }
+        return lines;
+    }
+
+    /** The kernel made SetVirtualAddressMap while it booted; this records it once. */
+    @Override
+    public Observation setVirtualAddressMap() {
+        if (phase == Phase.BOOT) {
+            throw new NotObservableException(name, "SetVirtualAddressMap is made by the Linux kernel after"
+                    + " ExitBootServices; before it the agent cannot make it");
+        }
+        if (virtualMapRecorded) {
+            throw new NotObservableException(name, "the Linux kernel made the only SetVirtualAddressMap call of this"
+                    + " boot; a program cannot make another");
+        }
+        virtualMapRecorded = true;
+        return event("SetVirtualAddressMap", EfiStatus.SUCCESS, Map.of("note",
+                "made by the kernel during its boot, before the guest agent started"), System.nanoTime());
+    }
+
+    /** The guest must be available for the OS phase; under CI=true a missing one fails instead of skipping. */
+    private void requireGuest(String what) {
+        if (guest != null) {
+            return;
+        }
+        String reason = "the OS phase (" + what + ") needs the Linux guest, which cannot be made here: " + guestUnavailable;
+        if ("true".equals(System.getenv("CI"))) {
+            throw new HilException(reason + " (CI=true: a missing component fails the run)");
+        }
+        throw new NotObservableException(name, reason);
+    }
+
+    /** The OS-phase calls; fails when Linux is not (or no longer) running. */
+    private GuestVariables os() {
+        agentAlive();
+        if (os == null) {
+            throw new HilException("target " + name + " is in the " + phase.label() + " phase but Linux is not running");
+        }
+        return os;
+    }
+
+    private void agentAlive() {
+        if (machine == null || !machine.alive()) {
+            throw new HilException("target " + name + " has no running machine"
+                    + (machine != null && !machine.alive() ? " (QEMU exited: " + machine.log().strip() + ")" : "")
+                    + "; the next scenario boots it again");
+        }
+    }
+
+    /** An OS-phase call: "not observable" passes through, a harness failure breaks the machine. */
+    private Observation inOs(String operation, java.util.function.Function<GuestVariables, Observation> call) {
+        try {
+            return call.apply(os());
+        } catch (NotObservableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw broken(operation, e);
+        }
     }
 
     @Override
-    public Observation setVirtualAddressMap() {
-        throw new NotObservableException(name, "the OS phase (SetVirtualAddressMap) is not available on this target yet");
+    public Optional<Observation> listVariables() {
+        if (phase == Phase.BOOT) {
+            return Optional.empty();
+        }
+        return Optional.of(inOs("ListVariables", GuestVariables::listVariables));
     }
 
     /**
@@ -324,6 +485,8 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             throw broken("ResetSystem", e);
         }
         phase = Phase.BOOT;
+        os = null;
+        virtualMapRecorded = false;
         return event("ResetSystem", null, Map.of(), start);
     }
 
@@ -370,6 +533,9 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
     @Override
     public Observation getVariable(String varName, EfiGuid vendor, long dataSize) {
+        if (phase != Phase.BOOT) {
+            return inOs("GetVariable", g -> g.getVariable(varName, vendor, dataSize));
+        }
         long size = dataSize == LARGE_BUFFER ? LARGE_DATA : dataSize;
         return call("GetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.DATA_SIZE, size),
                 size == 0 ? AgentRequest.getVariable(varName, vendor, 0).withNull(AgentRequest.Pointer.DATA)
@@ -389,6 +555,9 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
     @Override
     public Observation getNextVariableName(String varName, EfiGuid vendor, long nameSize) {
+        if (phase != Phase.BOOT) {
+            return inOs("GetNextVariableName", g -> g.getNextVariableName(varName, vendor, nameSize));
+        }
         long size = nameSize == LARGE_BUFFER ? LARGE_NAME : nameSize;
         return call("GetNextVariableName", inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.NAME_SIZE, size),
                 AgentRequest.getNextVariableName(varName, vendor, size),
@@ -407,6 +576,9 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
     @Override
     public Observation setVariable(String varName, EfiGuid vendor, int attributes, byte[] data) {
+        if (phase != Phase.BOOT) {
+            return inOs("SetVariable", g -> g.setVariable(varName, vendor, attributes, data));
+        }
         return call("SetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
                         Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
                         Keys.DATA, hil.simulator.uefi.Bytes.hex(data)),
@@ -416,6 +588,9 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
     @Override
     public Observation queryVariableInfo(int attributes) {
+        if (phase != Phase.BOOT) {
+            return inOs("QueryVariableInfo", g -> g.queryVariableInfo(attributes));
+        }
         return call("QueryVariableInfo", inputs(Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL)),
                 AgentRequest.queryVariableInfo(attributes),
                 r -> {

@@ -107,8 +107,19 @@ final class SimulatorTarget implements Target, VariableServices, Platform {
                     duration, null);
         }
         Result r = decode.apply(outcome.result());
-        return new Observation(operation, inputs, r.status.efiName(), r.outputs, phase, name, duration, null);
+        Map<String, String> outputs = r.outputs;
+        if (!phase.equals(Phase.BOOT.label()) && OS_VISIBLE.contains(operation)) {
+            // What an OS would see of this status (the errno name), so it lines up with targets whose OS phase
+            // observes only that.
+            outputs = new LinkedHashMap<>(r.outputs);
+            outputs.put("statusClass", hil.targets.qemu.LinuxErrno.statusClass(operation, r.status));
+        }
+        return new Observation(operation, inputs, r.status.efiName(), outputs, phase, name, duration, null);
     }
+
+    /** The calls an OS makes for a program after ExitBootServices (see {@link hil.targets.qemu.LinuxErrno}). */
+    private static final java.util.Set<String> OS_VISIBLE = java.util.Set.of("GetVariable", "SetVariable",
+            "QueryVariableInfo");
 
     private record Result(EfiStatus status, Map<String, String> outputs) {
     }
