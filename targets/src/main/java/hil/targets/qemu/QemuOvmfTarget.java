@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
  */
 final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
-    /** DataSize of a "large enough" GetVariable, the same as the simulator's. */
-    static final long LARGE_DATA = 0x8400;
+    /** DataSize of a "large enough" GetVariable: Debian's OVMF allows volatile variables up to 0x40000 - 60 bytes. */
+    static final long LARGE_DATA = 0x40000;
     /** VariableNameSize of a "large enough" GetNextVariableName. */
     static final long LARGE_NAME = 1024;
 
@@ -218,7 +218,7 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             VarKey k = e.getKey();
             Original o = e.getValue();
             AgentReply now = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
-            boolean exists = now.status() == EfiStatus.SUCCESS.value();
+            boolean exists = now.status() == EfiStatus.SUCCESS.value() || now.status() == EfiStatus.BUFFER_TOO_SMALL.value();
             if (exists == o.exists() && (!exists || (now.hex("attrs") == o.attributes()
                     && java.util.Arrays.equals(now.bytes("data"), o.data())))) {
                 continue;
