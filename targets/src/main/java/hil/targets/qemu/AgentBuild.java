@@ -64,7 +64,8 @@ final class AgentBuild {
         }
     }
 
-    private static boolean sourcesNewerThan(Path source, Path binary) {
+    /** Whether any file directly in {@code source} is newer than {@code binary} (or a time cannot be read). */
+    static boolean sourcesNewerThan(Path source, Path binary) {
         try (Stream<Path> files = Files.list(source)) {
             FileTime built = Files.getLastModifiedTime(binary);
             return files.filter(Files::isRegularFile).anyMatch(f -> {

@@ -5,10 +5,8 @@ import hil.targets.HilException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Builds the guest agent ({@code agent/linux/hilguest.c}) into a static Linux program with {@code
@@ -60,7 +58,7 @@ final class GuestBuild {
         Path source = source(agentSource);
         Path out = source.resolve("build");
         Path binary = out.resolve(BINARY);
-        if (Files.isRegularFile(binary) && !sourcesNewerThan(source, binary)) {
+        if (Files.isRegularFile(binary) && !AgentBuild.sourcesNewerThan(source, binary)) {
             return binary;
         }
         try {
@@ -74,21 +72,6 @@ final class GuestBuild {
             return binary;
         } catch (IOException e) {
             throw new HilException("cannot build the guest agent in " + out + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean sourcesNewerThan(Path source, Path binary) {
-        try (Stream<Path> files = Files.list(source)) {
-            FileTime built = Files.getLastModifiedTime(binary);
-            return files.filter(Files::isRegularFile).anyMatch(f -> {
-                try {
-                    return Files.getLastModifiedTime(f).compareTo(built) > 0;
-                } catch (IOException e) {
-                    return true;
-                }
-            });
-        } catch (IOException e) {
-            return true;
         }
     }
 }
