@@ -40,15 +40,15 @@ final class TargetsCommand implements Callable<Integer> {
         for (TargetConfig target : lab.targets()) {
             TargetKind kind = env.kind(target);
             TargetKind.Availability availability = kind.availability(target);
-            rows.add(List.of(target.name(), target.kind(), capabilities(kind),
-                    availability.available() ? "available" : "unavailable: " + availability.reason()));
+            rows.add(List.of(target.name(), target.kind(), capabilities(kind.capabilities(target)),
+                    availability.available() ? availability.reason() : "unavailable: " + availability.reason()));
         }
         print(rows, env.out());
         return Hil.OK;
     }
 
-    private static String capabilities(TargetKind kind) {
-        String tags = kind.capabilities().stream()
+    private static String capabilities(java.util.Set<Capability> capabilities) {
+        String tags = capabilities.stream()
                 .sorted()
                 .map(Capability::tag)
                 .collect(Collectors.joining(","));

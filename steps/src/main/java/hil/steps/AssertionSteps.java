@@ -8,6 +8,7 @@ import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.targets.VariableServices;
 import hil.targets.qemu.LinuxErrno;
+import hil.targets.qemu.ShellStatus;
 import io.cucumber.java.en.Then;
 
 import java.util.HashSet;
@@ -45,13 +46,17 @@ public final class AssertionSteps {
     }
 
     /**
-     * For an observation that has no exact status but a status class (the errno an OS saw): ends the step as not
-     * observable when one of {@code expected} gives that class, fails it when none can. Does nothing for an
-     * observation with an exact status.
+     * For an observation that has no exact status but a status class (the errno an OS saw, or the UEFI Shell's
+     * status): ends the step as not observable when one of {@code expected} gives that class, fails it when none
+     * can. Does nothing for an observation with an exact status.
      */
     private void checkStatusClass(Observation o, EfiStatus... expected) {
         String statusClass = o.outputs().get(STATUS_CLASS);
         if (o.status() != null || statusClass == null) {
+            return;
+        }
+        if (ShellStatus.isStatusClass(statusClass)) {
+            checkShellStatus(o, statusClass, expected);
             return;
         }
         java.util.Optional<String> first = LinuxErrno.precedingCall(o);
@@ -74,8 +79,37 @@ public final class AssertionSteps {
                 + ", which no expected status produces (" + gives + "; inputs " + brief(o.inputs()) + ")");
     }
 
-    /** The output that carries an OS's errno name instead of an exact EFI status. */
+    /**
+     * A Shell command that failed made a call the firmware did not answer with EFI_SUCCESS (its commands are
+     * typed well-formed, so only the call can fail them), but which error it returned cannot be seen: the Shell
+     * reports its own status. The step fails when only success was expected, and is not observable otherwise.
+     */
+    private void checkShellStatus(Observation o, String statusClass, EfiStatus... expected) {
+        boolean errorExpected = java.util.Arrays.stream(expected).anyMatch(e -> e != EfiStatus.SUCCESS);
+        String shellStatus = ShellStatus.name(parseShellStatus(o));
+        if (!errorExpected) {
+            throw new AssertionError(o.operation() + " failed through the UEFI Shell with " + shellStatus
+                    + ", expected EFI_SUCCESS (inputs " + brief(o.inputs()) + ")");
+        }
+        throw state.notObservable("the UEFI Shell reports " + shellStatus + " (" + statusClass + ") for "
+                + o.operation() + ", not the EFI status the firmware returned, so "
+                + java.util.Arrays.stream(expected).map(EfiStatus::efiName)
+                .collect(java.util.stream.Collectors.joining(" or ")) + " cannot be told from other errors");
+    }
+
+    private static long parseShellStatus(Observation o) {
+        String hex = o.outputs().getOrDefault(ShellStatus.OUTPUT, "");
+        try {
+            return Long.parseUnsignedLong(hex.replaceFirst("^0[xX]", ""), 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The output that carries an OS's errno name (or the Shell's status) instead of an exact EFI status. */
     private static final String STATUS_CLASS = "statusClass";
+    /** A dmpstore that found no variable of the name and vendor. */
+    private static final String SHELL_NOT_FOUND = ShellStatus.statusClass(0xE);
 
     @Then("the status is {status}")
     public void statusIs(EfiStatus expected) {
@@ -181,6 +215,11 @@ public final class AssertionSteps {
     @Then("the variable {name} of vendor {vendor} does not exist")
     public void doesNotExist(String name, VendorRef vendor) {
         Observation o = read(name, vendor);
+        if (SHELL_NOT_FOUND.equals(o.outputs().get(STATUS_CLASS))) {
+            // dmpstore walked every variable with GetNextVariableName and found none of this name and vendor:
+            // that is the absence itself, observed, even though GetVariable's own status is not.
+            return;
+        }
         checkStatusClass(o, EfiStatus.NOT_FOUND);
         if (!"EFI_NOT_FOUND".equals(status(o))) {
             throw new AssertionError("GetVariable(\"" + name + "\") returned " + o.status() + ", expected EFI_NOT_FOUND"

@@ -21,6 +21,11 @@ public interface TargetKind {
     /** The capabilities every target of this kind has. */
     Set<Capability> capabilities();
 
+    /** The capabilities of the target {@code config} describes, on this machine; by default the kind's. */
+    default Set<Capability> capabilities(TargetConfig config) {
+        return capabilities();
+    }
+
     /** Whether a target of this kind can run here; {@link Availability#reason()} says why not. */
     Availability availability(TargetConfig config);
 
@@ -31,6 +36,11 @@ public interface TargetKind {
     record Availability(boolean available, String reason) {
         public static Availability yes() {
             return new Availability(true, "available");
+        }
+
+        /** Available, with what it lacks on this machine (e.g. a capability it runs without). */
+        public static Availability yes(String note) {
+            return new Availability(true, "available (" + note + ")");
         }
 
         public static Availability no(String reason) {

@@ -17,6 +17,10 @@ import java.util.stream.Collectors;
  * outputs are compared depends on the operation, as {@link #RULES} lists: the firmware creates variables of its
  * own at boot (Boot####, Lang, ConOut, …) that a fresh simulator store lacks, so only variables the scenario
  * itself named ({@link Touched}) are compared where such variables would show up.
+ *
+ * <p>A call made through the UEFI Shell that failed has no EFI status, only the Shell's ({@value #SHELL_PREFIX}…
+ * status classes, e.g. {@code shell-access-denied}): it stands for "some EFI error", so where one target's status is
+ * such a class, statuses are compared as success or error ({@link #comparable}).
  */
 final class ComparisonRules {
 
@@ -28,6 +32,12 @@ final class ComparisonRules {
     static final String RESULT = "result";
     /** The compared field holding the operation of an observation (differs only when steps made other calls). */
     static final String OPERATION = "operation";
+    /** The prefix of the status classes of calls made through the UEFI Shell. */
+    static final String SHELL_PREFIX = "shell-";
+    /** The Shell's own status number, an output of such calls; never compared (other targets have none). */
+    static final String SHELL_STATUS = "shellStatus";
+    /** What a status is compared as when the Shell hides which error it was. */
+    static final String SOME_ERROR = "an EFI error";
     /** How a missing status (a platform event that returns none) is shown. */
     static final String NO_STATUS = "none";
 
@@ -73,13 +83,17 @@ final class ComparisonRules {
     static Map<String, String> fields(Observation o, Touched touched) {
         Map<String, String> fields = new LinkedHashMap<>();
         String statusClass = o.outputs().get(STATUS_CLASS);
-        if (statusClass != null) {
+        if (statusClass != null && statusClass.startsWith(SHELL_PREFIX)) {
+            // Compared with other targets' EFI statuses: see comparable().
+            fields.put(STATUS, statusClass);
+        } else if (statusClass != null) {
             fields.put(STATUS_CLASS, statusClass);
         } else {
             fields.put(STATUS, o.status() == null ? NO_STATUS : o.status());
         }
         Map<String, String> outputs = new LinkedHashMap<>(o.outputs());
         outputs.remove(STATUS_CLASS);
+        outputs.remove(SHELL_STATUS);
         Rule rule = BY_OPERATION.get(o.operation());
         if ("QueryVariableInfo".equals(o.operation()) && !"boot".equals(o.phase())) {
             // In the OS phase a target may answer through statfs, which reports the storage but no maximum
@@ -93,6 +107,20 @@ final class ComparisonRules {
         }
         fields.putAll(rule == null ? outputs : rule.select().apply(outputs, touched));
         return fields;
+    }
+
+    /**
+     * The values of one field as they are compared: unchanged, except statuses when some target's is a Shell
+     * status class — then each status is compared only as success or {@value #SOME_ERROR}.
+     */
+    static Map<String, String> comparable(String field, Map<String, String> values) {
+        if (!STATUS.equals(field) || values.values().stream().noneMatch(v -> v != null && v.startsWith(SHELL_PREFIX))) {
+            return values;
+        }
+        Map<String, String> coarse = new LinkedHashMap<>();
+        values.forEach((target, v) -> coarse.put(target, v == null || v.equals("EFI_SUCCESS") || v.equals(NO_STATUS)
+                ? v : SOME_ERROR));
+        return coarse;
     }
 
     /** A step's outcome as compared: only whether it passed, failed, was skipped or undefined. */

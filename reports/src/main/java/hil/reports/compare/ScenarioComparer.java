@@ -122,7 +122,7 @@ final class ScenarioComparer {
     /** Adds a divergence if the targets' values are not all equal; returns whether it did. */
     private boolean record(int index, AlignedStep step, String reference, int observation, String operation,
                            String field, Map<String, String> values) {
-        if (new HashSet<>(values.values()).size() <= 1) {
+        if (new HashSet<>(ComparisonRules.comparable(field, values).values()).size() <= 1) {
             return false;
         }
         String referenceValue = values.get(reference);

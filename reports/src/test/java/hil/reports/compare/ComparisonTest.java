@@ -211,6 +211,29 @@ class ComparisonTest {
     }
 
     @Test
+    @DisplayName("a call that failed through the Shell matches any EFI error, never success; its Shell status is not compared")
+    void shellStatusClass() {
+        var shellFailed = call("SetVariable", variable("A"), null,
+                map("statusClass", "shell-access-denied", "shellStatus", "0xF"));
+        ScenarioComparison agrees = compare(
+                passing("sim", passed(4, call("SetVariable", variable("A"), "EFI_INVALID_PARAMETER", map()))),
+                passing("shell", passed(4, shellFailed)));
+        assertEquals(List.of(), agrees.divergences());
+
+        ScenarioComparison differs = compare(
+                passing("sim", passed(4, call("SetVariable", variable("A"), "EFI_SUCCESS", map()))),
+                passing("shell", passed(4, shellFailed)));
+        assertEquals(List.of("status"), fields(differs));
+        assertEquals(map("sim", "EFI_SUCCESS", "shell", "shell-access-denied"), differs.divergences().get(0).values(),
+                "the divergence shows what each target reported");
+
+        ScenarioComparison bothSucceeded = compare(
+                passing("sim", passed(4, call("GetVariable", variable("A"), "EFI_SUCCESS", map(Keys.DATA, "01")))),
+                passing("shell", passed(4, call("GetVariable", variable("A"), "EFI_SUCCESS", map(Keys.DATA, "02")))));
+        assertEquals(List.of(Keys.DATA), fields(bothSucceeded), "outputs are still compared");
+    }
+
+    @Test
     @DisplayName("a step that passes on one target and fails on another diverges; later steps are not compared")
     void stepOutcomeDiffers() {
         var ok = call("GetVariable", variable("A"), "EFI_SUCCESS", map());

@@ -48,6 +48,31 @@ public final class Attributes {
         return String.join("|", parts);
     }
 
+    /**
+     * The attributes {@link #format} wrote: {@code NV|BS|RT}, {@code 0}, hex parts such as {@code 0x80}.
+     *
+     * @throws IllegalArgumentException for a part that is neither a token nor hex
+     */
+    public static long parse(String text) {
+        long attributes = 0;
+        for (String part : text.strip().split("\\|")) {
+            String p = part.strip();
+            int bit = tokenBit(p);
+            if (bit >= 0) {
+                attributes |= bit;
+            } else if (p.startsWith("0x") || p.startsWith("0X")) {
+                try {
+                    attributes |= Long.parseUnsignedLong(p.substring(2), 16);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not an attribute: '" + p + "' in '" + text + "'");
+                }
+            } else if (!p.equals("0")) {
+                throw new IllegalArgumentException("not an attribute: '" + p + "' in '" + text + "'");
+            }
+        }
+        return attributes;
+    }
+
     /** The bit of a token such as {@code NV}, or -1. */
     public static int tokenBit(String token) {
         for (int i = 0; i < TOKENS.length; i++) {

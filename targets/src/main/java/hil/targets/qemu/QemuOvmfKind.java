@@ -36,6 +36,15 @@ public final class QemuOvmfKind implements TargetKind {
     static final String KEEP_FAILED = "keep-failed";
     static final String GUEST_CACHE = "guest-cache";
     static final String GUEST_KERNEL_PACKAGE = "guest-kernel-package";
+    static final String CALLS = "calls";
+
+    /** How boot-phase variable calls are made. */
+    enum Calls {
+        /** Raw calls by the UEFI agent (capability {@code raw-calls}). */
+        AGENT,
+        /** The UEFI Shell's setvar and dmpstore (capability {@code shell-vars}). */
+        SHELL
+    }
 
     @Override
     public String name() {
@@ -56,13 +65,40 @@ public final class QemuOvmfKind implements TargetKind {
                 SettingSpec.optional(CALL_TIMEOUT, Type.DURATION, Duration.ofSeconds(60), "one agent request"),
                 SettingSpec.optional(KEEP_FAILED, Type.BOOLEAN, Boolean.FALSE, "keep a failed machine's directory (varstore, QEMU log)"),
                 SettingSpec.optional(GUEST_CACHE, Type.PATH, null, "where the OS phase's Linux parts are unpacked (default: ~/.cache/hil/guest)"),
+                SettingSpec.choice(CALLS, "auto", List.of("auto", "agent", "shell"),
+                        "boot-phase variable calls: agent (raw calls), shell (setvar/dmpstore), auto: the agent when it"
+                                + " can be built here, else the Shell (under CI=true a missing agent fails)"),
                 SettingSpec.optional(GUEST_KERNEL_PACKAGE, Type.STRING, GuestComponents.DEFAULT_KERNEL_PACKAGE,
                         "Debian kernel package of the OS phase's Linux guest (fetched with apt-get download)"));
     }
 
+    /** The capabilities with the agent; a target that uses the Shell has {@code shell-vars} instead of raw calls. */
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.RAW_CALLS, Capability.RESET, Capability.OS_PHASE);
+        return capabilities(Calls.AGENT);
+    }
+
+    @Override
+    public Set<Capability> capabilities(TargetConfig config) {
+        return capabilities(calls(config));
+    }
+
+    static Set<Capability> capabilities(Calls calls) {
+        return EnumSet.of(calls == Calls.AGENT ? Capability.RAW_CALLS : Capability.SHELL_VARS, Capability.RESET,
+                Capability.OS_PHASE);
+    }
+
+    /**
+     * The call path of a target: {@code agent} and {@code shell} as set; {@code auto} the agent when it can be
+     * built here (gnu-efi, gcc, its sources), else the Shell.
+     */
+    static Calls calls(TargetConfig config) {
+        String set = (String) config.settings().getOrDefault(CALLS, "auto");
+        return switch (set == null ? "auto" : set) {
+            case "agent" -> Calls.AGENT;
+            case "shell" -> Calls.SHELL;
+            default -> AgentBuild.missing(settingsOf(config).agentSource()).isEmpty() ? Calls.AGENT : Calls.SHELL;
+        };
     }
 
     /** The settings with the agent directory resolved against the lab-config file. */
@@ -112,13 +148,28 @@ public final class QemuOvmfKind implements TargetKind {
                 break;
             }
         }
-        missing.addAll(AgentBuild.missing(s.agentSource()));
-        return missing.isEmpty() ? Availability.yes() : Availability.no(String.join("; ", missing));
+        String set = (String) config.settings().getOrDefault(CALLS, "auto");
+        List<String> agentMissing = "shell".equals(set) ? List.of() : AgentBuild.missing(s.agentSource());
+        if (!agentMissing.isEmpty() && ("agent".equals(set) || "true".equals(System.getenv("CI")))) {
+            // CI installs gnu-efi: there a missing agent is a broken setup, not a reason to test less.
+            missing.addAll(agentMissing);
+            if (!"agent".equals(set)) {
+                missing.add("CI=true: the raw calls must run, the Shell fallback is not taken");
+            }
+        }
+        if (!missing.isEmpty()) {
+            return Availability.no(String.join("; ", missing));
+        }
+        if (!agentMissing.isEmpty()) {
+            return Availability.yes("no raw calls, variables through Shell commands: " + String.join("; ", agentMissing));
+        }
+        return Availability.yes();
     }
 
     @Override
     public Target create(TargetConfig config) {
-        return new QemuOvmfTarget(config.name(), settingsOf(config), guestSettingsOf(config), capabilities());
+        Calls calls = calls(config);
+        return new QemuOvmfTarget(config.name(), settingsOf(config), guestSettingsOf(config), calls, capabilities(calls));
     }
 
     /** A bare name is looked up on PATH; a path must be an executable file. */

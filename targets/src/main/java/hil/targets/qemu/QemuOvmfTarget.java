@@ -14,6 +14,7 @@ import hil.targets.Target;
 import hil.targets.VariableServices;
 import hil.transports.Deadline;
 import hil.transports.TransportException;
+import hil.transports.shell.UefiShell;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,10 @@ import java.util.regex.Pattern;
 
 /**
  * QEMU + OVMF as a target. Boot-phase calls are raw runtime-service calls made by the agent application, which the
- * Shell starts from the FAT drive; every status in an observation is what the firmware returned.
+ * Shell starts from the FAT drive; every status in an observation is what the firmware returned. Where the agent
+ * cannot be built (no gnu-efi), the boot-phase calls are the Shell's own commands instead
+ * ({@link ShellVariableServices}, capability {@code shell-vars}): the drive then has no {@code startup.nsh}, the
+ * firmware stays at the Shell prompt, and what the Shell cannot express is not observable.
  *
  * <p>Boots are expensive (about 10 s under TCG), so a scenario that starts "in the boot phase" reuses the running
  * machine when it can be put back exactly: before a scenario first writes a variable, its current value (or its
@@ -55,11 +59,15 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     private final Set<Capability> capabilities;
     private final Path workDir;
     private final Path fatImage;
+    private final QemuOvmfKind.Calls calls;
     /** The Linux guest of the OS phase, or null when it cannot be made here ({@link #guestUnavailable} says why). */
     private final LinuxGuest guest;
     private final String guestUnavailable;
     private QemuMachine machine;
     private AgentChannel agent;
+    /** The Shell and its variable commands, when the calls go through the Shell. */
+    private UefiShell shell;
+    private ShellVariableServices shellVariables;
     /** The variable calls of the OS phase; set while Linux runs. */
     private GuestVariables os;
     /** When the running machine's QEMU was started. */
@@ -74,21 +82,24 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     private int scenarioMark;
     private long boots;
 
-    QemuOvmfTarget(String name, QemuSettings settings, LinuxGuest.Settings guestSettings, Set<Capability> capabilities) {
+    QemuOvmfTarget(String name, QemuSettings settings, LinuxGuest.Settings guestSettings, QemuOvmfKind.Calls calls,
+                   Set<Capability> capabilities) {
         this.name = name;
         this.settings = settings;
+        this.calls = calls;
         this.capabilities = Set.copyOf(capabilities);
-        Path agentBinary = AgentBuild.ensureBuilt(settings.agentSource());
+        Path agentBinary = calls == QemuOvmfKind.Calls.AGENT ? AgentBuild.ensureBuilt(settings.agentSource()) : null;
         try {
             this.workDir = Files.createTempDirectory("hil-" + name + "-");
         } catch (IOException e) {
             throw new HilException("cannot create a work directory for target " + name + ": " + e.getMessage(), e);
         }
         this.fatImage = workDir.resolve("hil-fat.img");
-        Path script = BootMedia.writeStartupScript(workDir);
         Map<String, Path> files = new LinkedHashMap<>();
-        files.put(AgentBuild.BINARY, agentBinary);
-        files.put("startup.nsh", script);
+        if (agentBinary != null) {
+            files.put(AgentBuild.BINARY, agentBinary);
+            files.put("startup.nsh", BootMedia.writeStartupScript(workDir));
+        }
         LinuxGuest prepared = null;
         String unavailable = null;
         try {
@@ -156,11 +167,13 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             machine.closeKeeping(failed && settings.keepFailed());
             machine = null;
             agent = null;
+            shell = null;
+            shellVariables = null;
             os = null;
         }
     }
 
-    /** Starts QEMU on a fresh copy of the variable store and waits for the agent. */
+    /** Starts QEMU on a fresh copy of the variable store and waits for the agent, or for the Shell prompt. */
     private void boot() {
         stopMachine(false);
         Deadline deadline = Deadline.in(settings.bootTimeout());
@@ -169,8 +182,14 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         boots++;
         machine.console().failOn(java.util.regex.Pattern.compile("ASSERT [^\\n]*\\.c\\(\\d+\\)"), "the firmware hit an ASSERT");
         machine.console().failOn(java.util.regex.Pattern.compile("!!!! X64 Exception Type"), "the firmware took a CPU exception");
-        agent = new AgentChannel(machine.console(), settings.callTimeout());
-        agent.awaitReady(deadline);
+        if (calls == QemuOvmfKind.Calls.AGENT) {
+            agent = new AgentChannel(machine.console(), settings.callTimeout());
+            agent.awaitReady(deadline);
+        } else {
+            shell = new UefiShell(machine.console());
+            shell.awaitPrompt(deadline);
+            shellVariables = new ShellVariableServices(shell, name, settings.callTimeout(), () -> phase.label());
+        }
         phase = Phase.BOOT;
         os = null;
         virtualMapRecorded = false;
@@ -184,6 +203,9 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     /** A variable's state before its first write: absent, or its attributes and data. */
     private record Original(boolean exists, long attributes, byte[] data) {
     }
+
+    /** The output carrying a status class instead of an exact status. */
+    private static final String STATUS_CLASS = "statusClass";
 
     /** UEFI-owned namespaces: writes there can have side effects (language sync, boot options) a restore misses. */
     private static final Set<EfiGuid> OWNED = Set.of(EfiGuid.GLOBAL_VARIABLE, EfiGuid.IMAGE_SECURITY_DATABASE,
@@ -199,14 +221,60 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             restorable = false;
             return;
         }
-        AgentReply r = agent().call(AgentRequest.getVariable(varName, vendor, LARGE_DATA));
-        if (r.status() == EfiStatus.SUCCESS.value()) {
-            touched.put(key, new Original(true, r.hex("attrs"), r.bytes("data")));
-        } else if (r.status() == EfiStatus.NOT_FOUND.value()) {
-            touched.put(key, new Original(false, 0, new byte[0]));
-        } else {
+        Original now = read(key);
+        if (now == null || (now.exists() && now.data() == null)) {
             restorable = false;
+        } else {
+            touched.put(key, now);
         }
+    }
+
+    /**
+     * A variable as it is now: absent, or its attributes and data (null data when only a larger buffer reads it);
+     * null when this call path cannot tell.
+     */
+    private Original read(VarKey k) {
+        if (calls == QemuOvmfKind.Calls.SHELL) {
+            Observation o;
+            try {
+                o = shellVariables().getVariable(k.name(), k.vendor(), LARGE_BUFFER);
+            } catch (NotObservableException e) {
+                return null;
+            }
+            if (EfiStatus.SUCCESS.efiName().equals(o.status())) {
+                return new Original(true, Attributes.parse(o.outputs().get(Keys.ATTRIBUTES)),
+                        hil.simulator.uefi.Bytes.fromHex(o.outputs().get(Keys.DATA)));
+            }
+            return ShellStatus.statusClass(ShellStatus.NOT_FOUND).equals(o.outputs().get(STATUS_CLASS))
+                    ? new Original(false, 0, new byte[0]) : null;
+        }
+        AgentReply r = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
+        if (r.status() == EfiStatus.SUCCESS.value()) {
+            return new Original(true, r.hex("attrs"), r.bytes("data"));
+        }
+        if (r.status() == EfiStatus.BUFFER_TOO_SMALL.value()) {
+            return new Original(true, r.hex("attrs"), null);
+        }
+        return r.status() == EfiStatus.NOT_FOUND.value() ? new Original(false, 0, new byte[0]) : null;
+    }
+
+    /** SetVariable for a restore; true when it succeeded. */
+    private boolean write(VarKey k, long attributes, byte[] data) {
+        if (calls == QemuOvmfKind.Calls.SHELL) {
+            try {
+                return EfiStatus.SUCCESS.efiName().equals(
+                        shellVariables().setVariable(k.name(), k.vendor(), (int) attributes, data).status());
+            } catch (NotObservableException e) {
+                return false;
+            }
+        }
+        return agent().call(AgentRequest.setVariable(k.name(), k.vendor(), (int) attributes, data)).status()
+                == EfiStatus.SUCCESS.value();
+    }
+
+    private static boolean same(Original a, Original b) {
+        return a != null && a.exists() == b.exists()
+                && (!a.exists() || (a.attributes() == b.attributes() && java.util.Arrays.equals(a.data(), b.data())));
     }
 
     /** Puts every written variable back; true when all of them read back as before. */
@@ -217,32 +285,34 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         for (Map.Entry<VarKey, Original> e : touched.entrySet()) {
             VarKey k = e.getKey();
             Original o = e.getValue();
-            AgentReply now = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
-            boolean exists = now.status() == EfiStatus.SUCCESS.value() || now.status() == EfiStatus.BUFFER_TOO_SMALL.value();
-            if (exists == o.exists() && (!exists || (now.hex("attrs") == o.attributes()
-                    && java.util.Arrays.equals(now.bytes("data"), o.data())))) {
+            Original now = read(k);
+            if (now == null) {
+                return false;
+            }
+            if (same(now, o)) {
                 continue;
             }
-            if (exists) {
-                agent().call(AgentRequest.setVariable(k.name(), k.vendor(), 0, new byte[0]));
+            if (now.exists()) {
+                write(k, 0, new byte[0]);
             }
-            if (o.exists()) {
-                AgentReply set = agent().call(AgentRequest.setVariable(k.name(), k.vendor(), (int) o.attributes(), o.data()));
-                if (set.status() != EfiStatus.SUCCESS.value()) {
-                    return false;
-                }
+            if (o.exists() && !write(k, o.attributes(), o.data())) {
+                return false;
             }
-            AgentReply check = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
-            boolean back = o.exists()
-                    ? check.status() == EfiStatus.SUCCESS.value() && check.hex("attrs") == o.attributes()
-                    && java.util.Arrays.equals(check.bytes("data"), o.data())
-                    : check.status() == EfiStatus.NOT_FOUND.value();
-            if (!back) {
+            if (!same(read(k), o)) {
                 return false;
             }
         }
         touched.clear();
         return true;
+    }
+
+    /** The Shell's variable commands of the running machine. */
+    private ShellVariableServices shellVariables() {
+        agentAlive();
+        if (shellVariables == null) {
+            throw new HilException("target " + name + " has no Shell session; the next scenario boots it again");
+        }
+        return shellVariables;
     }
 
     private AgentChannel agent() {
@@ -303,7 +373,7 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     public Observation bootFresh() {
         long start = System.nanoTime();
         Map<String, String> out = new LinkedHashMap<>();
-        if (machine != null && machine.alive() && agent != null && phase == Phase.BOOT) {
+        if (machine != null && machine.alive() && (agent != null || shellVariables != null) && phase == Phase.BOOT) {
             try {
                 if (restoreTouched()) {
                     out.put("boot", "reused (the variables written since boot were restored)");
@@ -319,6 +389,7 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             throw broken("booting to the agent", e);
         }
         out.put("boot", "fresh (QEMU start " + boots + ")");
+        out.put("calls", calls == QemuOvmfKind.Calls.AGENT ? "raw calls by the UEFI agent" : "UEFI Shell commands");
         return event("BootFresh", null, out, start);
     }
 
@@ -352,11 +423,24 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         List<String> efiLog;
         try {
             Deadline deadline = Deadline.in(settings.bootTimeout());
+            agentAlive();
             var console = machine.console();
-            agent().call(AgentRequest.exit());
-            // From here the machine is Linux's: whatever happens next, it is not put back for another scenario.
-            restorable = false;
-            console.expect(hil.transports.shell.UefiShell.PROMPT, deadline);
+            if (calls == QemuOvmfKind.Calls.AGENT) {
+                agent().call(AgentRequest.exit());
+                // From here the machine is Linux's: whatever happens next, it is not put back for another scenario.
+                restorable = false;
+                console.expect(UefiShell.PROMPT, deadline);
+            } else {
+                restorable = false;
+                // The kernel is on the FAT drive: make it the current file system, as startup.nsh does for the agent.
+                // A drive change leaves %lasterror% as the command before set it, so `cd` tells where the Shell is.
+                shellVariables();
+                shell.run("fs0:", deadline);
+                String where = shell.run("cd", deadline).output().strip();
+                if (!where.matches("(?i)fs0:\\\\?")) {
+                    throw new HilException("the Shell did not change to fs0: ('cd' says '" + where + "')");
+                }
+            }
             console.failOn(Pattern.compile("Kernel panic - not syncing[^\\n]*"), "the Linux guest panicked");
             console.failOn(Pattern.compile(Pattern.quote(LinuxGuest.FAILED_MARKER) + "[^\\n]*"),
                     "the Linux guest's /init failed");
@@ -450,8 +534,17 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
     /** An OS-phase call: "not observable" passes through, a harness failure breaks the machine. */
     private Observation inOs(String operation, java.util.function.Function<GuestVariables, Observation> call) {
+        return guarded(operation, () -> call.apply(os()));
+    }
+
+    /** A boot-phase call through the Shell, guarded as {@link #inOs}. */
+    private <T> T inShell(String operation, java.util.function.Function<ShellVariableServices, T> call) {
+        return guarded(operation, () -> call.apply(shellVariables()));
+    }
+
+    private <T> T guarded(String operation, java.util.function.Supplier<T> call) {
         try {
-            return call.apply(os());
+            return call.get();
         } catch (NotObservableException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -459,10 +552,15 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         }
     }
 
+    private boolean throughShell() {
+        return phase == Phase.BOOT && calls == QemuOvmfKind.Calls.SHELL;
+    }
+
     @Override
     public Optional<Observation> listVariables() {
         if (phase == Phase.BOOT) {
-            return Optional.empty();
+            return calls == QemuOvmfKind.Calls.AGENT ? Optional.empty()
+                    : inShell("ListVariables", ShellVariableServices::listVariables);
         }
         return Optional.of(inOs("ListVariables", GuestVariables::listVariables));
     }
@@ -477,10 +575,18 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         try {
             Deadline deadline = Deadline.in(settings.bootTimeout());
             QemuMachine m = machine;
-            agent().awaitReadyAfterReset(() -> {
+            Runnable reset = () -> {
                 m.qmp().systemReset(deadline);
                 m.qmp().awaitEvent("RESET", deadline);
-            }, deadline);
+            };
+            if (calls == QemuOvmfKind.Calls.AGENT) {
+                agent().awaitReadyAfterReset(reset, deadline);
+            } else {
+                shellVariables();
+                m.console().skip();
+                reset.run();
+                shell.awaitRestart(deadline);
+            }
         } catch (RuntimeException e) {
             throw broken("ResetSystem", e);
         }
@@ -536,6 +642,9 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         if (phase != Phase.BOOT) {
             return inOs("GetVariable", g -> g.getVariable(varName, vendor, dataSize));
         }
+        if (throughShell()) {
+            return inShell("GetVariable", v -> v.getVariable(varName, vendor, dataSize));
+        }
         long size = dataSize == LARGE_BUFFER ? LARGE_DATA : dataSize;
         return call("GetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.DATA_SIZE, size),
                 size == 0 ? AgentRequest.getVariable(varName, vendor, 0).withNull(AgentRequest.Pointer.DATA)
@@ -558,6 +667,9 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         if (phase != Phase.BOOT) {
             return inOs("GetNextVariableName", g -> g.getNextVariableName(varName, vendor, nameSize));
         }
+        if (throughShell()) {
+            return inShell("GetNextVariableName", v -> v.getNextVariableName(varName, vendor, nameSize));
+        }
         long size = nameSize == LARGE_BUFFER ? LARGE_NAME : nameSize;
         return call("GetNextVariableName", inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.NAME_SIZE, size),
                 AgentRequest.getNextVariableName(varName, vendor, size),
@@ -579,6 +691,12 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         if (phase != Phase.BOOT) {
             return inOs("SetVariable", g -> g.setVariable(varName, vendor, attributes, data));
         }
+        if (throughShell()) {
+            return inShell("SetVariable", v -> {
+                rememberBeforeWrite(varName, vendor);
+                return v.setVariable(varName, vendor, attributes, data);
+            });
+        }
         return call("SetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
                         Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
                         Keys.DATA, hil.simulator.uefi.Bytes.hex(data)),
@@ -590,6 +708,9 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     public Observation queryVariableInfo(int attributes) {
         if (phase != Phase.BOOT) {
             return inOs("QueryVariableInfo", g -> g.queryVariableInfo(attributes));
+        }
+        if (throughShell()) {
+            return inShell("QueryVariableInfo", v -> v.queryVariableInfo(attributes));
         }
         return call("QueryVariableInfo", inputs(Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL)),
                 AgentRequest.queryVariableInfo(attributes),

@@ -89,7 +89,7 @@ import java.util.function.Supplier;
 final class ShellVariableServices implements VariableServices {
 
     /** The DataSize a "large enough" GetVariable records as its input, the same as the agent path's. */
-    static final long LARGE_DATA = 0x8400;
+    static final long LARGE_DATA = QemuOvmfTarget.LARGE_DATA;
     /** The attributes setvar can express: -nv, -bs and -rt. */
     private static final int EXPRESSIBLE = Attributes.NV | Attributes.BS | Attributes.RT;
     /** Allowance per typed character on top of the call timeout (measured about 10 ms under TCG). */

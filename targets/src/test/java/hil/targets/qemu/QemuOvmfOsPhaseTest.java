@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The OS phase on real QEMU, OVMF and Debian's Linux: variables set in the boot phase, then Linux started in the
@@ -44,26 +40,11 @@ class QemuOvmfOsPhaseTest {
 
     @BeforeAll
     static void start() {
-        QemuOvmfKind kind = new QemuOvmfKind();
-        Map<String, Object> settings = new HashMap<>();
-        for (var spec : kind.settings()) {
-            if (spec.defaultValue() != null) {
-                settings.put(spec.key(), spec.defaultValue());
-            }
-        }
-        settings.put(QemuOvmfKind.CALL_TIMEOUT, Duration.ofSeconds(20));
-        settings.put(QemuOvmfKind.AGENT_SOURCE, Path.of("../agent").toAbsolutePath().normalize());
-        TargetConfig config = new TargetConfig("qemu-os", QemuOvmfKind.NAME, "test", settings,
-                Path.of("../lab-config/qemu-os.yaml"));
-        TargetKind.Availability availability = kind.availability(config);
-        List<String> osMissing = QemuOvmfKind.osPhaseMissing(config);
-        boolean usable = availability.available() && osMissing.isEmpty();
-        String reason = availability.available() ? String.join("; ", osMissing) : availability.reason();
-        if (!usable && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true and the OS phase cannot run: " + reason);
-        }
-        assumeTrue(usable, reason);
-        target = (QemuOvmfTarget) kind.create(config);
+        TargetConfig config = QemuTestTargets.config("qemu-os", Map.of(QemuOvmfKind.CALLS, "agent"));
+        TargetKind.Availability availability = new QemuOvmfKind().availability(config);
+        QemuTestTargets.require(availability.available() ? QemuOvmfKind.osPhaseMissing(config)
+                : List.of(availability.reason()), "the OS phase");
+        target = (QemuOvmfTarget) new QemuOvmfKind().create(config);
     }
 
     @AfterAll
@@ -71,8 +52,7 @@ class QemuOvmfOsPhaseTest {
         if (target != null) {
             target.close();
         }
-        assertEquals(List.of(), MachineRegistry.running().stream().map(QemuMachine::pid).toList(),
-                "QEMU processes left behind");
+        QemuTestTargets.assertNoneRunning();
     }
 
     private static Observation get(String name) {

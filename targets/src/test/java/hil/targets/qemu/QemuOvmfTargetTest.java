@@ -5,10 +5,7 @@ import hil.reports.model.Observation.Keys;
 import hil.simulator.uefi.Attributes;
 import hil.simulator.uefi.EfiGuid;
 import hil.targets.HilException;
-import hil.targets.Target;
-import hil.targets.TargetKind;
 import hil.targets.VariableServices;
-import hil.targets.labconfig.TargetConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,17 +13,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The qemu-ovmf target on real QEMU and OVMF: raw calls, machine reuse, reset, and the harness failures a lab sees
@@ -41,23 +34,7 @@ class QemuOvmfTargetTest {
 
     @BeforeAll
     static void boot() {
-        QemuOvmfKind kind = new QemuOvmfKind();
-        Map<String, Object> settings = new HashMap<>();
-        for (var spec : kind.settings()) {
-            if (spec.defaultValue() != null) {
-                settings.put(spec.key(), spec.defaultValue());
-            }
-        }
-        settings.put(QemuOvmfKind.CALL_TIMEOUT, Duration.ofSeconds(20));
-        settings.put(QemuOvmfKind.AGENT_SOURCE, Path.of("../agent").toAbsolutePath().normalize());
-        TargetConfig config = new TargetConfig("qemu-test", QemuOvmfKind.NAME, "test", settings,
-                Path.of("../lab-config/qemu-test.yaml"));
-        TargetKind.Availability availability = kind.availability(config);
-        if (!availability.available() && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true and QEMU/OVMF are not usable: " + availability.reason());
-        }
-        assumeTrue(availability.available(), availability.reason());
-        target = (QemuOvmfTarget) kind.create(config);
+        target = QemuTestTargets.create(QemuTestTargets.config("qemu-test", Map.of(QemuOvmfKind.CALLS, "agent")));
     }
 
     @AfterAll
@@ -65,8 +42,7 @@ class QemuOvmfTargetTest {
         if (target != null) {
             target.close();
         }
-        assertEquals(List.of(), MachineRegistry.running().stream().map(QemuMachine::pid).toList(),
-                "QEMU processes left behind");
+        QemuTestTargets.assertNoneRunning();
     }
 
     @Test

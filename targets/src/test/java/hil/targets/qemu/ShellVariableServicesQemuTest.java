@@ -6,7 +6,6 @@ import hil.simulator.uefi.Attributes;
 import hil.simulator.uefi.EfiGuid;
 import hil.targets.NotObservableException;
 import hil.targets.VariableServices;
-import hil.targets.labconfig.TargetConfig;
 import hil.transports.Deadline;
 import hil.transports.shell.UefiShell;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -32,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link ShellVariableServices} on real QEMU and OVMF, booted once with a FAT drive that has no {@code startup.nsh},
@@ -50,16 +47,7 @@ class ShellVariableServicesQemuTest {
 
     @BeforeAll
     static void bootToTheShellPrompt() throws IOException {
-        QemuOvmfKind kind = new QemuOvmfKind();
-        Map<String, Object> settings = new HashMap<>();
-        for (var spec : kind.settings()) {
-            if (spec.defaultValue() != null) {
-                settings.put(spec.key(), spec.defaultValue());
-            }
-        }
-        settings.put(QemuOvmfKind.AGENT_SOURCE, Path.of("../agent").toAbsolutePath().normalize());
-        QemuSettings s = QemuOvmfKind.settingsOf(new TargetConfig("qemu-shell-test", QemuOvmfKind.NAME, "test",
-                settings, Path.of("../lab-config/qemu-shell-test.yaml")));
+        QemuSettings s = QemuOvmfKind.settingsOf(QemuTestTargets.config("qemu-shell-test", Map.of()));
         List<String> missing = new ArrayList<>();
         if (QemuOvmfKind.resolveExecutable(s.qemu()).isEmpty()) {
             missing.add(s.qemu() + " not found");
@@ -74,10 +62,7 @@ class ShellVariableServicesQemuTest {
                 missing.add(tool + " not found");
             }
         }
-        if (!missing.isEmpty() && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI=true and QEMU/OVMF/mtools are not usable: " + String.join("; ", missing));
-        }
-        assumeTrue(missing.isEmpty(), String.join("; ", missing));
+        QemuTestTargets.require(missing, "QEMU with OVMF and mtools");
 
         workDir = Files.createTempDirectory("hil-shell-test-");
         Path fat = workDir.resolve("fat.img");

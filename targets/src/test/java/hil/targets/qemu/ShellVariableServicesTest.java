@@ -250,7 +250,7 @@ class ShellVariableServicesTest {
 
         assertEquals("EFI_SUCCESS", o.status());
         assertEquals("GetVariable", o.operation());
-        assertEquals(String.valueOf(0x8400), o.inputs().get(Keys.DATA_SIZE));
+        assertEquals(String.valueOf(QemuOvmfTarget.LARGE_DATA), o.inputs().get(Keys.DATA_SIZE));
         assertEquals("2", o.outputs().get(Keys.DATA_SIZE));
         assertEquals("NV|BS|RT", o.outputs().get(Keys.ATTRIBUTES));
         assertEquals("0102", o.outputs().get(Keys.DATA));

@@ -47,6 +47,8 @@ public final class UefiShell {
      */
     private static final Pattern PROMPT_AT_END = Pattern.compile(PROMPT_TEXT + "\\z");
     private static final Pattern PROMPT_BEFORE_END = Pattern.compile(PROMPT_TEXT + "$");
+    /** The first line the Shell prints when it starts: a boot reached the Shell. */
+    public static final Pattern BANNER = Pattern.compile("UEFI Interactive Shell v[0-9.]+");
     /** Printed once a second while the Shell waits before running startup.nsh. */
     public static final Pattern STARTUP_COUNTDOWN = Pattern.compile(
             "Press ESC in \\d+ seconds? to skip startup\\.nsh or any other key to continue\\.");
@@ -104,6 +106,15 @@ public final class UefiShell {
     /** Waits for the Shell prompt after boot, pressing ESC once if the startup.nsh countdown appears. */
     public void awaitPrompt(Deadline deadline) {
         awaitPrompt(deadline, StartupScript.SKIP);
+    }
+
+    /**
+     * Waits for the Shell to start again after a reset ({@link #BANNER}), then for its prompt. A prompt the
+     * Shell printed before the reset may still be arriving; this never mistakes it for the new one.
+     */
+    public void awaitRestart(Deadline deadline) {
+        console.expect(BANNER, deadline);
+        awaitPrompt(deadline);
     }
 
     /** Waits for the Shell prompt after boot, answering the startup.nsh countdown once as {@code startup} says. */

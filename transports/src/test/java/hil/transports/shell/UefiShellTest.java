@@ -53,6 +53,26 @@ class UefiShellTest {
     }
 
     @Test
+    void afterAResetAPromptPrintedBeforeItIsNotTakenForTheNewOne() throws Exception {
+        // The prompt after the last command before the reset, still arriving when the reset was made.
+        fake.screen().feed("FS0:\\> ");
+        Thread restart = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            fake.bootToCountdown("");
+        });
+        restart.start();
+        long start = System.nanoTime();
+        shell.awaitRestart(soon());
+        restart.join();
+        assertTrue(System.nanoTime() - start >= 250_000_000L, "returned before the Shell started again");
+        assertEquals("\u001b", fake.keysAtCountdown(), "the countdown of the new boot was answered");
+    }
+
+    @Test
     void theStartupScriptCanBeRunAtOnceWithEnter() {
         fake.bootToCountdown("startup ran");
 

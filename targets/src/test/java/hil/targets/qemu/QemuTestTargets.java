@@ -1,0 +1,57 @@
+package hil.targets.qemu;
+
+import hil.targets.TargetKind;
+import hil.targets.labconfig.TargetConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The lab-config entries of the real-QEMU tests, and the rule for what they lack: a skip, or under CI=true a failure. */
+final class QemuTestTargets {
+
+    private QemuTestTargets() {
+    }
+
+    /** A {@code qemu-ovmf} entry with every default, the repository's agent, a 20 s call timeout, and {@code extra}. */
+    static TargetConfig config(String name, Map<String, Object> extra) {
+        Map<String, Object> settings = new HashMap<>();
+        for (var spec : new QemuOvmfKind().settings()) {
+            if (spec.defaultValue() != null) {
+                settings.put(spec.key(), spec.defaultValue());
+            }
+        }
+        settings.put(QemuOvmfKind.CALL_TIMEOUT, Duration.ofSeconds(20));
+        settings.put(QemuOvmfKind.AGENT_SOURCE, Path.of("../agent").toAbsolutePath().normalize());
+        settings.putAll(extra);
+        return new TargetConfig(name, QemuOvmfKind.NAME, "test", settings, Path.of("../lab-config/" + name + ".yaml"));
+    }
+
+    /** Skips when {@code missing} is not empty, or fails under CI=true, where every component is installed. */
+    static void require(List<String> missing, String what) {
+        String reason = String.join("; ", missing);
+        if (!missing.isEmpty() && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true and " + what + " cannot run: " + reason);
+        }
+        assumeTrue(missing.isEmpty(), reason);
+    }
+
+    /** The target of {@code config}, or a skip (a failure under CI=true) when it is not available here. */
+    static QemuOvmfTarget create(TargetConfig config) {
+        QemuOvmfKind kind = new QemuOvmfKind();
+        TargetKind.Availability availability = kind.availability(config);
+        require(availability.available() ? List.of() : List.of(availability.reason()), "the " + config.name() + " target");
+        return (QemuOvmfTarget) kind.create(config);
+    }
+
+    /** Every QEMU the test started was stopped and reaped. */
+    static void assertNoneRunning() {
+        assertEquals(List.of(), MachineRegistry.running().stream().map(QemuMachine::pid).toList(),
+                "QEMU processes left behind");
+    }
+}
