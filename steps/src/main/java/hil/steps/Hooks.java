@@ -3,6 +3,7 @@ package hil.steps;
 import hil.targets.Capability;
 import hil.targets.Target;
 import io.cucumber.java.After;
+import io.cucumber.java.AfterAll;
 import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
 import org.opentest4j.TestAbortedException;
@@ -14,6 +15,15 @@ public final class Hooks {
 
     public Hooks(ScenarioState state) {
         this.state = state;
+    }
+
+    /**
+     * Stops this run's target once its last scenario ran (a QEMU is shut down and reaped here, before the report is
+     * written, rather than by the JVM's shutdown hook, which remains for Ctrl-C).
+     */
+    @AfterAll
+    public static void closeTarget() {
+        TargetSession.closeCurrent();
     }
 
     @Before(order = 0)

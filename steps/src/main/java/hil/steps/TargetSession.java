@@ -88,14 +88,28 @@ final class TargetSession {
                 + "; set -D" + LAB_CONFIG_PROPERTY + "=DIR");
     }
 
+    /** Closes the current thread's target, if it was started; a later scenario would start it again. */
+    static void closeCurrent() {
+        Target t = TARGETS.remove(targetName());
+        if (t != null) {
+            close(t);
+        }
+    }
+
+    private static void close(Target t) {
+        try {
+            t.close();
+        } catch (RuntimeException e) {
+            System.err.println("hil: closing target " + t.name() + " failed: " + e.getMessage());
+        }
+    }
+
     static void closeAll() {
-        TARGETS.values().forEach(t -> {
-            try {
-                t.close();
-            } catch (RuntimeException e) {
-                System.err.println("hil: closing target " + t.name() + " failed: " + e.getMessage());
+        for (String name : java.util.List.copyOf(TARGETS.keySet())) {
+            Target t = TARGETS.remove(name);
+            if (t != null) {
+                close(t);
             }
-        });
-        TARGETS.clear();
+        }
     }
 }

@@ -197,7 +197,7 @@ final class QemuMachine implements AutoCloseable {
         }
     }
 
-    /** Kills at once (shutdown hook, a hung machine). */
+    /** Kills at once (shutdown hook, a hung machine); safe while another thread closes the machine. */
     void kill() {
         if (stopped) {
             return;
@@ -206,7 +206,11 @@ final class QemuMachine implements AutoCloseable {
         reap(false);
     }
 
-    private void reap(boolean keepDirectory) {
+    /** Waits for the process and frees what it used, once, whichever thread comes first. */
+    private synchronized void reap(boolean keepDirectory) {
+        if (stopped) {
+            return;
+        }
         waitQuietly(process);
         closeQuietly(console);
         closeQuietly(qmp);
@@ -264,8 +268,8 @@ final class QemuMachine implements AutoCloseable {
                     // best effort: a temp directory
                 }
             });
-        } catch (IOException e) {
-            // best effort
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort; a file that vanished while walking was deleted by someone else
         }
     }
 }

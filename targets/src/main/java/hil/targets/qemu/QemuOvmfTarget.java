@@ -189,6 +189,10 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             shell = new UefiShell(machine.console());
             shell.awaitPrompt(deadline);
             shellVariables = new ShellVariableServices(shell, name, settings.callTimeout(), () -> phase.label());
+            // The Shell reads a variable before each write anyway: that read is the value to restore.
+            shellVariables.beforeEachWrite((varName, vendor, stored) -> remember(new VarKey(varName, vendor),
+                    () -> stored == null ? null : stored.map(e -> new Original(true, e.attributes() & 0xFFFFFFFFL,
+                            e.data())).orElseGet(() -> new Original(false, 0, new byte[0]))));
         }
         phase = Phase.BOOT;
         os = null;
@@ -214,14 +218,19 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
     /** Remembers a variable's value before the scenario's first write to it. */
     private void rememberBeforeWrite(String varName, EfiGuid vendor) {
         VarKey key = new VarKey(varName, vendor);
+        remember(key, () -> read(key));
+    }
+
+    /** Remembers {@code current} (read only when needed; null when unknown) as the value to restore. */
+    private void remember(VarKey key, java.util.function.Supplier<Original> current) {
         if (!restorable || touched.containsKey(key)) {
             return;
         }
-        if (OWNED.contains(vendor)) {
+        if (OWNED.contains(key.vendor())) {
             restorable = false;
             return;
         }
-        Original now = read(key);
+        Original now = current.get();
         if (now == null || (now.exists() && now.data() == null)) {
             restorable = false;
         } else {
@@ -692,10 +701,8 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             return inOs("SetVariable", g -> g.setVariable(varName, vendor, attributes, data));
         }
         if (throughShell()) {
-            return inShell("SetVariable", v -> {
-                rememberBeforeWrite(varName, vendor);
-                return v.setVariable(varName, vendor, attributes, data);
-            });
+            // The value to restore is remembered as the Shell reads it before writing (beforeEachWrite).
+            return inShell("SetVariable", v -> v.setVariable(varName, vendor, attributes, data));
         }
         return call("SetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
                         Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,

@@ -106,6 +106,25 @@ final class ShellVariableServices implements VariableServices {
     private final Supplier<String> phase;
     /** Read from {@code mode} the first time a command line is longer than the smallest console allows. */
     private ShellConsoleSize consoleSize;
+    /** Told what each write found stored before it; see {@link #beforeEachWrite}. */
+    private WriteListener beforeWrite = (name, vendor, stored) -> { };
+
+    /** What a SetVariable found stored before it was made. */
+    interface WriteListener {
+        /**
+         * @param stored the variable's attributes and data as dmpstore read them; an empty {@link Optional} when it
+         *               does not exist; {@code null} when dmpstore could not tell
+         */
+        void before(String name, EfiGuid vendor, Optional<DmpstoreEntry> stored);
+    }
+
+    /**
+     * Tells {@code listener} the state each SetVariable found before it wrote (it reads the variable anyway, to
+     * know which call setvar will make), so a caller that must undo writes needs no read of its own.
+     */
+    void beforeEachWrite(WriteListener listener) {
+        this.beforeWrite = Objects.requireNonNull(listener, "listener");
+    }
 
     /**
      * @param shell       a Shell at its prompt
@@ -171,6 +190,9 @@ final class ShellVariableServices implements VariableServices {
 
         Lookup before = lookup(name, vendor);
         requireSameCall(before, attributes, data.length == 0);
+        long found = before.run().result().lastError();
+        beforeWrite.before(name, vendor, before.entry().isPresent() || found == ShellStatus.SUCCESS
+                || found == ShellStatus.NOT_FOUND ? before.entry() : null);
 
         Run set = run(command);
         Map<String, String> out = new LinkedHashMap<>();

@@ -49,10 +49,7 @@ class QemuOvmfOsPhaseTest {
 
     @AfterAll
     static void stop() {
-        if (target != null) {
-            target.close();
-        }
-        QemuTestTargets.assertNoneRunning();
+        QemuTestTargets.stop(target);
     }
 
     private static Observation get(String name) {

@@ -42,10 +42,7 @@ class QemuOvmfShellTargetTest {
 
     @AfterAll
     static void stop() {
-        if (target != null) {
-            target.close();
-        }
-        QemuTestTargets.assertNoneRunning();
+        QemuTestTargets.stop(target);
     }
 
     private static Observation get(String name) {

@@ -39,10 +39,7 @@ class QemuOvmfTargetTest {
 
     @AfterAll
     static void stop() {
-        if (target != null) {
-            target.close();
-        }
-        QemuTestTargets.assertNoneRunning();
+        QemuTestTargets.stop(target);
     }
 
     @Test

@@ -49,6 +49,14 @@ final class QemuTestTargets {
         return (QemuOvmfTarget) kind.create(config);
     }
 
+    /** Closes the target (if one was made) and checks that every QEMU it started was stopped and reaped. */
+    static void stop(QemuOvmfTarget target) {
+        if (target != null) {
+            target.close();
+        }
+        assertNoneRunning();
+    }
+
     /** Every QEMU the test started was stopped and reaped. */
     static void assertNoneRunning() {
         assertEquals(List.of(), MachineRegistry.running().stream().map(QemuMachine::pid).toList(),

@@ -157,6 +157,27 @@ class ShellVariableServicesTest {
     }
 
     @Test
+    @DisplayName("each write tells what it found stored before it; a write not made tells nothing")
+    void beforeEachWriteReportsTheStoredState() {
+        List<String> seen = new ArrayList<>();
+        services.beforeEachWrite((name, vendor, stored) -> seen.add(name + " " + vendor + " " + (stored == null
+                ? "unknown" : stored.map(e -> Attributes.format(e.attributes()) + " " + hil.simulator.uefi.Bytes.hex(e.data()))
+                .orElse("absent"))));
+        shell.answer(DMPSTORE_HILTEST, 0x0, fixture("dmpstore-found.txt"))
+                .answer("setvar HilTest -guid " + G + " =", 0x0, "")
+                .answer("dmpstore HilNone -guid " + G + " -sfo", 0xE, missing("HilNone"))
+                .answer("setvar HilNone -guid " + G + " -nv -bs -rt =01", 0x0, "")
+                .answer(DMPSTORE_HILTEST, 0x0, fixture("dmpstore-found.txt"));
+
+        services.setVariable("HilTest", VENDOR, 0, new byte[0]);
+        services.setVariable("HilNone", VENDOR, Attributes.NV_BS_RT, new byte[] {1});
+        assertThrows(NotObservableException.class,
+                () -> services.setVariable("HilTest", VENDOR, Attributes.BS_RT, new byte[] {1}));
+
+        assertEquals(List.of("HilTest " + VENDOR + " NV|BS|RT 0102", "HilNone " + VENDOR + " absent"), seen);
+    }
+
+    @Test
     @DisplayName("other attributes than the stored ones are not observable: setvar would keep the stored ones")
     void otherAttributesThanStoredAreNotObservable() {
         shell.answer(DMPSTORE_HILTEST, 0x0, fixture("dmpstore-found.txt"));
