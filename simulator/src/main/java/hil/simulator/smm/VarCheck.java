@@ -20,17 +20,6 @@ import java.util.Set;
  */
 public final class VarCheck {
 
-    /** Names defined by the UEFI specification under EFI_GLOBAL_VARIABLE. */
-    private static final Set<String> GLOBAL_NAMES = new HashSet<>(List.of(
-            "LangCodes", "Lang", "Timeout", "PlatformLangCodes", "PlatformLang", "ConIn", "ConOut", "ErrOut",
-            "ConInDev", "ConOutDev", "ErrOutDev", "BootOrder", "BootNext", "BootCurrent", "BootOptionSupport",
-            "DriverOrder", "SysPrepOrder", "HwErrRecSupport", "SetupMode", "KEK", "PK", "SignatureSupport",
-            "SecureBoot", "KEKDefault", "PKDefault", "dbDefault", "dbxDefault", "dbtDefault", "dbrDefault",
-            "OsIndicationsSupported", "OsIndications", "VendorKeys", "AuditMode", "DeployedMode", "OsRecoveryOrder"));
-    /** Name patterns with four hex digits under EFI_GLOBAL_VARIABLE. */
-    private static final List<String> GLOBAL_NUMBERED = List.of("Boot", "Driver", "SysPrep", "Key", "PlatformRecovery");
-    private static final Set<String> IMAGE_SECURITY_NAMES = Set.of("db", "dbx", "dbt", "dbr");
-
     private static final byte[] VAR_ERROR_FLAG = Ucs2.encode("VarErrorFlag");
 
     /** VAR_CHECK_VARIABLE_PROPERTY.Property bit 0. */
@@ -50,7 +39,21 @@ public final class VarCheck {
         }
     }
 
+    /**
+     * VarCheckLib's names with a wildcard ({@code ####}: four hex digits): a property set for the name itself
+     * ({@code Boot####}) applies to every name it matches. Until one is set they match nothing.
+     */
+    private static final List<String> WILDCARD_NAMES = List.of("Boot####", "Driver####", "SysPrep####", "Key####",
+            "PlatformRecovery####");
+    private static final String HW_ERR_REC_WILDCARD = "HwErrRec####";
+
+    private record Wildcard(EfiGuid vendor, String name) {
+    }
+
+    /** The variable table: exact names. */
     private final Map<Key, Property> properties = new HashMap<>();
+    /** The wildcard entries' properties, once set. */
+    private final Map<Wildcard, Property> wildcardProperties = new HashMap<>();
     private final VariablePolicy policy;
     private final VarCheckPolicyMmi policyMmi;
     private boolean endOfDxe;
@@ -59,6 +62,10 @@ public final class VarCheck {
      * @param reader the core's GetVariable, which policies probe
      */
     VarCheck(VariablePolicy.VariableReader reader) {
+        // VarCheckUefiLib's constructor runs when the driver loads, before the driver registers VarErrorFlag.
+        for (UefiDefinedVariables.Entry e : UefiDefinedVariables.ENTRIES) {
+            put(Ucs2.encode(e.name()), e.vendor(), e.property());
+        }
         properties.put(Key.of(VAR_ERROR_FLAG, EfiGuid.VAR_ERROR_FLAG), new Property(READ_ONLY, Attributes.NV_BS_RT, 1, 1));
         // PcdAllowVariablePolicyEnforcementDisable is FALSE in OVMF.
         this.policy = new VariablePolicy(reader, false);
@@ -112,13 +119,42 @@ public final class VarCheck {
         if (endOfDxe) {
             return EfiStatus.ACCESS_DENIED;
         }
-        properties.put(Key.of(name, vendor), property);
+        put(name, vendor, property);
         return EfiStatus.SUCCESS;
     }
 
-    /** The property registered for exactly this name, or null. */
+    /** VariablePropertyGetFunction without wildcard matching decides where a property is stored. */
+    private void put(byte[] name, EfiGuid vendor, Property property) {
+        Wildcard wildcard = new Wildcard(vendor, Ucs2.decode(name, 0, name.length));
+        if (isWildcard(wildcard) && !properties.containsKey(Key.of(name, vendor))) {
+            wildcardProperties.put(wildcard, property);
+        } else {
+            properties.put(Key.of(name, vendor), property);
+        }
+    }
+
+    private static boolean isWildcard(Wildcard w) {
+        return (w.vendor().equals(EfiGuid.GLOBAL_VARIABLE) && WILDCARD_NAMES.contains(w.name()))
+                || (w.vendor().equals(EfiGuid.HARDWARE_ERROR_VARIABLE) && w.name().equals(HW_ERR_REC_WILDCARD));
+    }
+
+    /**
+     * The property that applies to this name (VarCheckLibVariablePropertyGet, wildcards matched): one registered
+     * for exactly this name, else one set for a wildcard name it matches; null when none.
+     */
     Property property(byte[] name, EfiGuid vendor) {
-        return properties.get(Key.of(name, vendor));
+        Property exact = properties.get(Key.of(name, vendor));
+        if (exact != null) {
+            return exact;
+        }
+        String text = Ucs2.decode(name, 0, name.length);
+        for (Map.Entry<Wildcard, Property> w : wildcardProperties.entrySet()) {
+            if (w.getKey().vendor().equals(vendor) && (w.getKey().name().equals(text)
+                    || UefiDefinedVariables.matchesNumbered(text, w.getKey().name()))) {
+                return w.getValue();
+            }
+        }
+        return null;
     }
 
     static boolean isEmpty(byte[] name) {
@@ -132,15 +168,16 @@ public final class VarCheck {
      * WRITE_PROTECTED from a handler is ignored for trusted requests while any other error is returned.
      *
      * @param name     NUL-terminated CHAR16 bytes
-     * @param dataSize the payload size (DataSize without an authentication descriptor)
+     * @param payload  the data after any authentication descriptor
      * @param trusted  whether the request comes from inside SMM (EFI_SMM_VARIABLE_PROTOCOL)
      */
-    EfiStatus check(byte[] name, EfiGuid vendor, int attributes, long dataSize, boolean trusted) {
+    EfiStatus check(byte[] name, EfiGuid vendor, int attributes, byte[] payload, boolean trusted) {
         if (!endOfDxe) {
             return EfiStatus.SUCCESS;
         }
+        long dataSize = payload.length;
         boolean delete = ((attributes & Attributes.AP) == 0 && dataSize == 0) || attributes == 0;
-        Property p = properties.get(Key.of(name, vendor));
+        Property p = property(name, vendor);
         if (p != null) {
             if ((p.property() & READ_ONLY) != 0 && !trusted) {
                 return EfiStatus.WRITE_PROTECTED;
@@ -156,7 +193,7 @@ public final class VarCheck {
             }
         }
         for (EfiStatus handled : new EfiStatus[] {
-                checkUefiDefined(name, vendor, attributes, delete),
+                checkUefiDefined(name, vendor, attributes, payload, delete),
                 policy.validateSetVariable(name, vendor, attributes, dataSize)}) {
             if (handled == EfiStatus.WRITE_PROTECTED && trusted) {
                 continue;
@@ -168,8 +205,12 @@ public final class VarCheck {
         return EfiStatus.SUCCESS;
     }
 
-    /** VarCheckUefiLib's handler: never checks deletes. */
-    private EfiStatus checkUefiDefined(byte[] name, EfiGuid vendor, int attributes, boolean delete) {
+    /**
+     * VarCheckUefiLib's handler: never checks deletes; an HR write must be a HwErrRec#### of the hardware-error
+     * GUID; under the UEFI-defined GUIDs only names with a property may be written; then the data format of the
+     * defined variable.
+     */
+    private EfiStatus checkUefiDefined(byte[] name, EfiGuid vendor, int attributes, byte[] payload, boolean delete) {
         if (delete) {
             return EfiStatus.SUCCESS;
         }
@@ -179,19 +220,14 @@ public final class VarCheck {
                 return EfiStatus.INVALID_PARAMETER;
             }
         }
-        boolean registered = properties.containsKey(Key.of(name, vendor));
-        if (vendor.equals(EfiGuid.GLOBAL_VARIABLE)) {
-            boolean known = registered || GLOBAL_NAMES.contains(text)
-                    || GLOBAL_NUMBERED.stream().anyMatch(prefix -> isNumbered(text, prefix, false));
-            if (!known) {
-                return EfiStatus.INVALID_PARAMETER;
-            }
-        } else if (vendor.equals(EfiGuid.IMAGE_SECURITY_DATABASE) && !registered && !IMAGE_SECURITY_NAMES.contains(text)) {
-            return EfiStatus.INVALID_PARAMETER;
-        } else if (vendor.equals(EfiGuid.HARDWARE_ERROR_VARIABLE) && !registered && !isNumbered(text, "HwErrRec", true)) {
+        if (UefiDefinedVariables.UEFI_DEFINED_GUIDS.contains(vendor) && property(name, vendor) == null) {
             return EfiStatus.INVALID_PARAMETER;
         }
-        return EfiStatus.SUCCESS;
+        if (payload.length == 0) {
+            return EfiStatus.SUCCESS;
+        }
+        UefiDefinedVariables.Entry entry = UefiDefinedVariables.formatEntry(text, vendor);
+        return entry == null ? EfiStatus.SUCCESS : UefiDefinedVariables.checkFormat(entry, payload);
     }
 
     /** {@code prefix} followed by exactly four hex digits (upper case only when {@code upperOnly}). */

@@ -281,7 +281,8 @@ public final class VariableCore {
             return EfiStatus.NOT_AVAILABLE_YET;
         }
         if (endOfDxe) {
-            EfiStatus veto = varCheck.check(name, vendor, attributes, payload, trusted);
+            EfiStatus veto = varCheck.check(name, vendor, attributes,
+                    java.util.Arrays.copyOfRange(data, (int) (data.length - payload), data.length), trusted);
             if (veto != EfiStatus.SUCCESS) {
                 return veto;
             }

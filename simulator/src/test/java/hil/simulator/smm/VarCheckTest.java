@@ -56,6 +56,39 @@ class VarCheckTest {
     }
 
     @Test
+    @DisplayName("a numbered UEFI name has the property of its wildcard entry; another length or a non-hex digit has none")
+    void numberedNamesMatchTheirWildcardEntry() {
+        byte[] boot = propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_GET, EfiGuid.GLOBAL_VARIABLE, "Boot00aF", 0, 0, 0, 0, 0);
+        assertEquals(EfiStatus.SUCCESS, handle(boot));
+        assertEquals(Attributes.NV_BS_RT, Bytes.u32(boot, 16 + 28), "Attributes");
+        assertEquals(6, Bytes.u64(boot, 16 + 32), "MinSize: the load option's Attributes and FilePathListLength");
+        assertEquals(-1L, Bytes.u64(boot, 16 + 40), "MaxSize: MAX_UINTN");
+
+        byte[] key = propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_GET, EfiGuid.GLOBAL_VARIABLE, "Key0001", 0, 0, 0, 0, 0);
+        assertEquals(EfiStatus.SUCCESS, handle(key));
+        assertEquals(22, Bytes.u64(key, 16 + 40), "MaxSize: a packed EFI_KEY_OPTION and three input keys");
+
+        for (String name : new String[] {"Boot012G", "Boot01234", "Boot012", "boot0001"}) {
+            assertEquals(EfiStatus.NOT_FOUND, handle(propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_GET,
+                    EfiGuid.GLOBAL_VARIABLE, name, 0, 0, 0, 0, 0)), name);
+        }
+    }
+
+    @Test
+    @DisplayName("the specification's defined names carry their properties, and the removed AuditMode has none")
+    void definedNamesHaveTheirProperties() {
+        byte[] secureBoot = propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_GET, EfiGuid.GLOBAL_VARIABLE, "SecureBoot", 0, 0, 0, 0, 0);
+        assertEquals(EfiStatus.SUCCESS, handle(secureBoot));
+        assertEquals(VarCheck.READ_ONLY, Bytes.u16(secureBoot, 16 + 26));
+        assertEquals(EfiStatus.SUCCESS, handle(propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_GET,
+                EfiGuid.IMAGE_SECURITY_DATABASE, "dbx", 0, 0, 0, 0, 0)));
+        assertEquals(EfiStatus.NOT_FOUND, handle(propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_GET,
+                EfiGuid.GLOBAL_VARIABLE, "AuditMode", 0, 0, 0, 0, 0)));
+        assertEquals(EfiStatus.NOT_FOUND, handle(propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_GET,
+                EfiGuid.IMAGE_SECURITY_DATABASE, "dbr", 0, 0, 0, 0, 0)));
+    }
+
+    @Test
     void aVariableWithoutPropertyIsNotFound() {
         assertEquals(EfiStatus.NOT_FOUND,
                 handle(propertyMessage(CommLayout.FN_VAR_CHECK_PROPERTY_GET, VENDOR, "None", 0, 0, 0, 0, 0)));

@@ -227,7 +227,7 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
             return;
         }
         if (OWNED.contains(key.vendor())) {
-            restorable = false;
+            // Decided after the write (setVariable): only a write the firmware took ends reuse.
             return;
         }
         Original now = current.get();
@@ -700,15 +700,23 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         if (phase != Phase.BOOT) {
             return inOs("SetVariable", g -> g.setVariable(varName, vendor, attributes, data));
         }
+        Observation o;
         if (throughShell()) {
             // The value to restore is remembered as the Shell reads it before writing (beforeEachWrite).
-            return inShell("SetVariable", v -> v.setVariable(varName, vendor, attributes, data));
+            o = inShell("SetVariable", v -> v.setVariable(varName, vendor, attributes, data));
+        } else {
+            o = call("SetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
+                            Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
+                            Keys.DATA, hil.simulator.uefi.Bytes.hex(data)),
+                    AgentRequest.setVariable(varName, vendor, attributes, data),
+                    r -> Map.of(), () -> rememberBeforeWrite(varName, vendor));
         }
-        return call("SetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
-                        Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
-                        Keys.DATA, hil.simulator.uefi.Bytes.hex(data)),
-                AgentRequest.setVariable(varName, vendor, attributes, data),
-                r -> Map.of(), () -> rememberBeforeWrite(varName, vendor));
+        if (OWNED.contains(vendor) && EfiStatus.SUCCESS.efiName().equals(o.status())) {
+            // A write the firmware took under a UEFI-owned GUID may have side effects a restore cannot undo; a
+            // refused one changed nothing.
+            restorable = false;
+        }
+        return o;
     }
 
     @Override

@@ -75,6 +75,12 @@ class QemuOvmfTargetTest {
         assertEquals(boots, target.boots());
         assertEquals("EFI_NOT_FOUND", target.getVariable("HilTest", VENDOR, VariableServices.LARGE_BUFFER).status());
         assertEquals("EFI_NOT_FOUND", target.getVariable("HilBig", VENDOR, VariableServices.LARGE_BUFFER).status());
+
+        // A write the firmware refuses under a UEFI-owned GUID changes nothing: the machine stays reusable.
+        assertEquals("EFI_INVALID_PARAMETER", target.setVariable("HilNotAGlobalName", EfiGuid.GLOBAL_VARIABLE,
+                Attributes.NV_BS_RT, new byte[] {1}).status());
+        assertTrue(target.bootFresh().outputs().get("boot").startsWith("reused"));
+        assertEquals(boots, target.boots());
     }
 
     @Test
@@ -85,12 +91,17 @@ class QemuOvmfTargetTest {
         target.reset();
         assertEquals("01", target.getVariable("HilNv", VENDOR, VariableServices.LARGE_BUFFER).outputs().get(Keys.DATA));
         assertEquals("EFI_NOT_FOUND", target.getVariable("HilVol", VENDOR, VariableServices.LARGE_BUFFER).status());
+        // One it takes may have side effects a restore cannot undo: the next scenario boots again (checked below).
+        assertEquals("EFI_SUCCESS", target.setVariable("BootCurrent", EfiGuid.GLOBAL_VARIABLE, Attributes.BS_RT,
+                new byte[] {0, 0}).status());
     }
 
     @Test
     @Order(5)
     void qemuKilledMidScenarioFailsTheCallWithADiagnosisAndTheNextScenarioBootsAgain() throws Exception {
-        target.bootFresh();
+        long before = target.boots();
+        assertTrue(target.bootFresh().outputs().get("boot").startsWith("fresh"), "BootCurrent was written");
+        assertEquals(before + 1, target.boots());
         QemuMachine m = target.machineForTest();
         ProcessHandle.of(m.pid()).orElseThrow().destroyForcibly();
         HilException e = assertThrows(HilException.class,
