@@ -52,3 +52,24 @@ Feature: UEFI-defined variables are checked against their specification after En
     And the variable "Boot0AB1" of vendor EFI_GLOBAL_VARIABLE holds hex "01000000 0400 4100 0000 7FFF0400"
     When I delete the variable "Boot0AB1" of vendor EFI_GLOBAL_VARIABLE
     Then the status is EFI_SUCCESS
+
+  # The boot manager (BdsDxe) marks these read-only with RequestToLock before it signals EndOfDxe
+  Scenario Outline: <name> is locked by the boot manager
+    Given the firmware is in the boot phase
+    When the firmware signals EndOfDxe
+    And I set the variable "<name>" of vendor EFI_GLOBAL_VARIABLE with attributes <attrs> to <data>
+    Then the status is EFI_WRITE_PROTECTED
+
+    Examples:
+      | name                   | attrs      | data            |
+      | PlatformLangCodes      | BS\|RT     | hex "656E00"    |
+      | LangCodes              | BS\|RT     | hex "656E6700"  |
+      | BootOptionSupport      | BS\|RT     | 4 bytes of 0x00 |
+      | HwErrRecSupport        | NV\|BS\|RT | 2 bytes of 0x00 |
+      | OsIndicationsSupported | BS\|RT     | 8 bytes of 0x00 |
+
+  Scenario: A defined variable the boot manager does not lock can be written
+    Given the firmware is in the boot phase
+    When the firmware signals EndOfDxe
+    And I set the variable "BootCurrent" of vendor EFI_GLOBAL_VARIABLE with attributes BS|RT to 2 bytes of 0x00
+    Then the status is EFI_SUCCESS

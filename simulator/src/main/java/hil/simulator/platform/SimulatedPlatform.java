@@ -49,6 +49,16 @@ public final class SimulatedPlatform {
     private boolean endOfDxeSignalled;
     private boolean powerLossArmed;
     private boolean readyToBootSignalled;
+    /** Whether the boot manager started in this boot (it does before it signals EndOfDxe). */
+    private boolean bootManagerStarted;
+
+    /**
+     * The variables the boot manager (MdeModulePkg's BdsDxe, which OVMF uses) marks read-only with the VariableLock
+     * protocol when it starts, before it signals EndOfDxe: from then on they are EFI_WRITE_PROTECTED to everyone
+     * outside SMM (measured on Debian's OVMF 2022.11).
+     */
+    public static final List<String> BOOT_MANAGER_READ_ONLY = List.of("PlatformLangCodes", "LangCodes",
+            "BootOptionSupport", "HwErrRecSupport", "OsIndicationsSupported");
     private long boots;
     /** The DXE environment of this boot: memory, events, gRT, SetVirtualAddressMap, detected faults. */
     private DxeCore firmware;
@@ -92,6 +102,7 @@ public final class SimulatedPlatform {
         phase = Phase.BOOT;
         endOfDxeSignalled = false;
         readyToBootSignalled = false;
+        bootManagerStarted = false;
         boots++;
     }
 
@@ -259,11 +270,23 @@ public final class SimulatedPlatform {
         return powerLossArmed;
     }
 
+    /** The boot manager's start: it requests the locks of {@link #BOOT_MANAGER_READ_ONLY}, once a boot. */
+    private void startBootManager() {
+        if (bootManagerStarted) {
+            return;
+        }
+        bootManagerStarted = true;
+        for (String name : BOOT_MANAGER_READ_ONLY) {
+            core.requestToLock(name, EfiGuid.GLOBAL_VARIABLE);
+        }
+    }
+
     /** EndOfDxe: seen by SMM only; locks and VarCheck enforcement start. */
     public EfiStatus signalEndOfDxe() {
         if (phase != Phase.BOOT) {
             return EfiStatus.UNSUPPORTED;
         }
+        startBootManager();
         endOfDxeSignalled = true;
         core.onEndOfDxe();
         firmware.events().signalGroup(EventGroups.END_OF_DXE);
@@ -278,6 +301,7 @@ public final class SimulatedPlatform {
         if (phase != Phase.BOOT) {
             return EfiStatus.UNSUPPORTED;
         }
+        startBootManager();
         readyToBootSignalled = true;
         endOfDxeSignalled = true;
         firmware.events().signalGroup(EventGroups.READY_TO_BOOT);

@@ -84,6 +84,11 @@ public final class VariableCore {
         varCheck.onEndOfDxe();
     }
 
+    /** EDKII_VARIABLE_LOCK_PROTOCOL.RequestToLock as a DXE driver calls it (see {@link VarCheck#requestToLock}). */
+    public EfiStatus requestToLock(String name, EfiGuid vendor) {
+        return varCheck.requestToLock(hil.simulator.uefi.Ucs2.encode(name), vendor);
+    }
+
     /** EXIT_BOOT_SERVICE SMI: irreversible. */
     public void onExitBootServices() {
         atRuntime = true;

@@ -67,12 +67,35 @@ class VariableCoreTest {
     }
 
     @Test
+    void theBootManagerMarksItsReadOnlyVariablesBeforeEndOfDxe() {
+        assertEquals(EfiStatus.SUCCESS, machine.set("OsIndicationsSupported", EfiGuid.GLOBAL_VARIABLE, Attributes.BS_RT,
+                new byte[8]), "before EndOfDxe no check applies");
+        machine.platform().signalEndOfDxe();
+
+        for (String name : hil.simulator.platform.SimulatedPlatform.BOOT_MANAGER_READ_ONLY) {
+            assertEquals(EfiStatus.WRITE_PROTECTED,
+                    machine.set(name, EfiGuid.GLOBAL_VARIABLE,
+                            name.equals("HwErrRecSupport") ? Attributes.NV_BS_RT : Attributes.BS_RT, name.endsWith("Codes")
+                            ? new byte[] {'e', 'n', 0} : new byte[name.equals("OsIndicationsSupported") ? 8
+                            : name.equals("BootOptionSupport") ? 4 : 2]), name);
+        }
+        assertEquals(EfiStatus.INVALID_PARAMETER, machine.set("LangCodes", EfiGuid.GLOBAL_VARIABLE, Attributes.NV_BS_RT,
+                new byte[] {'e', 'n', 'g', 0}), "the property's attributes are checked before the lock");
+        assertEquals(EfiStatus.SUCCESS, machine.set("BootCurrent", EfiGuid.GLOBAL_VARIABLE, Attributes.BS_RT,
+                new byte[2]), "a defined variable the boot manager does not lock");
+    }
+
+    @Test
     void afterEndOfDxeOnlySpecificationNamesMayBeCreatedUnderTheGlobalVariableGuid() {
         machine.platform().signalEndOfDxe();
 
         assertEquals(EfiStatus.INVALID_PARAMETER,
                 machine.set("MyOwnName", EfiGuid.GLOBAL_VARIABLE, Attributes.NV_BS_RT, new byte[] {1}));
-        assertEquals(EfiStatus.SUCCESS,
-                machine.set("Boot0001", EfiGuid.GLOBAL_VARIABLE, Attributes.NV_BS_RT, new byte[] {1}));
+        // A load option: Attributes, FilePathListLength 4, description "A", an End Entire device path.
+        byte[] loadOption = hil.simulator.uefi.Bytes.fromHex("01000000" + "0400" + "41000000" + "7FFF0400");
+        assertEquals(EfiStatus.SUCCESS, machine.set("Boot0001", EfiGuid.GLOBAL_VARIABLE, Attributes.NV_BS_RT, loadOption));
+        assertEquals(EfiStatus.INVALID_PARAMETER,
+                machine.set("Boot0002", EfiGuid.GLOBAL_VARIABLE, Attributes.NV_BS_RT, new byte[] {1}),
+                "shorter than a load option");
     }
 }
