@@ -145,11 +145,7 @@ public final class ConfigurableRuntimeDriver implements RuntimeDriver {
 
     @Override
     public List<RuntimeFault> use() {
-        List<RuntimeFault> faults = new ArrayList<>();
-        for (String p : globals.names()) {
-            globals.follow(p).ifPresent(faults::add);
-        }
-        return faults;
+        return globals.followAll(globals.names());
     }
 
     @Override

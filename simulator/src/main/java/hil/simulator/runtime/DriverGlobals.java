@@ -66,6 +66,15 @@ final class DriverGlobals {
         return dxe.memory().readU64Physical(address(name));
     }
 
+    /** Follows each of {@code names} ({@link #follow(String)}); the faults in that order. */
+    java.util.List<RuntimeFault> followAll(java.util.Collection<String> names) {
+        java.util.List<RuntimeFault> faults = new java.util.ArrayList<>();
+        for (String p : names) {
+            follow(p).ifPresent(faults::add);
+        }
+        return faults;
+    }
+
     /**
      * Follows the pointer the way runtime code does: reads the global, then 8 bytes where it points. A NULL pointer
      * is not followed (drivers check optional pointers first).

@@ -214,11 +214,7 @@ public final class VariableSmmRuntimeDxe implements RuntimeDriver {
 
     @Override
     public List<RuntimeFault> use() {
-        List<RuntimeFault> faults = new ArrayList<>();
-        for (String p : USED_BY_EVERY_CALL) {
-            globals.follow(p).ifPresent(faults::add);
-        }
-        return faults;
+        return globals.followAll(USED_BY_EVERY_CALL);
     }
 
     @Override

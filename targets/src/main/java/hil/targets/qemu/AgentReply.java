@@ -22,7 +22,6 @@ public final class AgentReply {
     public static final String ERROR = "ERROR";
 
     private static final String READY = PREFIX + "READY ";
-    private static final Pattern SEQ = Pattern.compile("[0-9]{1,20}");
     private static final Pattern OP = Pattern.compile("[A-Z]+");
     private static final Pattern STATUS = Pattern.compile("status=0x([0-9a-fA-F]{16})");
     private static final Pattern KEY = Pattern.compile("[a-z]+");
@@ -71,15 +70,7 @@ public final class AgentReply {
         if (tokens.length < 3) {
             throw new AgentProtocolException("expected '<seq> <OP> status=...' or '<seq> ERROR reason=...'", line);
         }
-        if (!SEQ.matcher(tokens[0]).matches()) {
-            throw new AgentProtocolException("sequence number '" + tokens[0] + "' is not decimal", line);
-        }
-        long seq;
-        try {
-            seq = Long.parseUnsignedLong(tokens[0]);
-        } catch (NumberFormatException e) {
-            throw new AgentProtocolException("sequence number '" + tokens[0] + "' does not fit 64 bits", line);
-        }
+        long seq = ReplyFields.sequence(tokens[0], line);
         String op = tokens[1];
         if (!OP.matcher(op).matches()) {
             throw new AgentProtocolException("operation '" + op + "' is not an upper-case word", line);

@@ -18,7 +18,6 @@ final class GuestReply {
     static final String READY = PREFIX + "GUEST READY ";
     static final String ERROR = "ERROR";
 
-    private static final Pattern SEQ = Pattern.compile("[0-9]{1,20}");
     private static final Pattern OP = Pattern.compile("[A-Z]+");
     private static final Pattern KEY = Pattern.compile("[a-z]+");
     private static final Pattern ERRNAME = Pattern.compile("OK|E[A-Z0-9]+");
@@ -68,15 +67,7 @@ final class GuestReply {
         if (tokens.length < 3) {
             throw new AgentProtocolException("expected '<seq> <OP> errno=...' or '<seq> ERROR reason=...'", line);
         }
-        if (!SEQ.matcher(tokens[0]).matches()) {
-            throw new AgentProtocolException("sequence number '" + tokens[0] + "' is not decimal", line);
-        }
-        long seq;
-        try {
-            seq = Long.parseUnsignedLong(tokens[0]);
-        } catch (NumberFormatException e) {
-            throw new AgentProtocolException("sequence number '" + tokens[0] + "' does not fit in 64 bits", line);
-        }
+        long seq = ReplyFields.sequence(tokens[0], line);
         if (!OP.matcher(tokens[1]).matches()) {
             throw new AgentProtocolException("operation '" + tokens[1] + "' is not upper-case letters", line);
         }

@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * the kernel's EFI stub calls ExitBootServices and the kernel calls SetVirtualAddressMap, and from then on every
  * variable call goes through efivarfs ({@link GuestVariables}). Such a machine is never reused.
  */
-final class QemuOvmfTarget implements Target, VariableServices, Platform {
+final class QemuOvmfTarget extends hil.targets.CallingTarget {
 
     /** DataSize of a "large enough" GetVariable: Debian's OVMF allows volatile variables up to 0x40000 - 60 bytes. */
     static final long LARGE_DATA = 0x40000;
@@ -56,7 +56,6 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
     private final String name;
     private final QemuSettings settings;
-    private final Set<Capability> capabilities;
     private final Path workDir;
     private final Path fatImage;
     private final QemuOvmfKind.Calls calls;
@@ -84,10 +83,10 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
 
     QemuOvmfTarget(String name, QemuSettings settings, LinuxGuest.Settings guestSettings, QemuOvmfKind.Calls calls,
                    Set<Capability> capabilities) {
+        super(name, capabilities);
         this.name = name;
         this.settings = settings;
         this.calls = calls;
-        this.capabilities = Set.copyOf(capabilities);
         Path agentBinary = calls == QemuOvmfKind.Calls.AGENT ? AgentBuild.ensureBuilt(settings.agentSource()) : null;
         try {
             this.workDir = Files.createTempDirectory("hil-" + name + "-");
@@ -112,26 +111,6 @@ final class QemuOvmfTarget implements Target, VariableServices, Platform {
         this.guest = prepared;
         this.guestUnavailable = unavailable;
         BootMedia.create(fatImage, files);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public VariableServices variables() {
-        return this;
-    }
-
-    @Override
-    public Platform platform() {
-        return this;
     }
 
     @Override

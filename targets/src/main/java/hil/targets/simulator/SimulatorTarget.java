@@ -22,38 +22,17 @@ import java.util.Set;
 import java.util.function.Function;
 
 /** The simulator as a target: every call goes through the full DXE → communicate buffer → SMM path. */
-final class SimulatorTarget implements Target, VariableServices, Platform {
+final class SimulatorTarget extends hil.targets.CallingTarget {
 
     private final String name;
     private final Profile profile;
-    private final Set<Capability> capabilities;
     private SimulatedPlatform machine;
 
     SimulatorTarget(String name, Profile profile, Set<Capability> capabilities) {
+        super(name, capabilities);
         this.name = name;
         this.profile = profile;
-        this.capabilities = Set.copyOf(capabilities);
         this.machine = new SimulatedPlatform(profile);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public VariableServices variables() {
-        return this;
-    }
-
-    @Override
-    public Platform platform() {
-        return this;
     }
 
     @Override

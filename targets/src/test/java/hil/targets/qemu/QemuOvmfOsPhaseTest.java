@@ -53,7 +53,7 @@ class QemuOvmfOsPhaseTest {
     }
 
     private static Observation get(String name) {
-        return target.getVariable(name, VENDOR, VariableServices.LARGE_BUFFER);
+        return QemuTestTargets.read(target, name, VENDOR);
     }
 
     @Test

@@ -46,7 +46,7 @@ class QemuOvmfShellTargetTest {
     }
 
     private static Observation get(String name) {
-        return target.getVariable(name, VENDOR, VariableServices.LARGE_BUFFER);
+        return QemuTestTargets.read(target, name, VENDOR);
     }
 
     @Test

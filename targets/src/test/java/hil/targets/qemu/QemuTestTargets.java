@@ -57,6 +57,11 @@ final class QemuTestTargets {
         assertNoneRunning();
     }
 
+    /** GetVariable with a buffer large enough for any variable. */
+    static hil.reports.model.Observation read(QemuOvmfTarget target, String name, hil.simulator.uefi.EfiGuid vendor) {
+        return target.getVariable(name, vendor, hil.targets.VariableServices.LARGE_BUFFER);
+    }
+
     /** Every QEMU the test started was stopped and reaped. */
     static void assertNoneRunning() {
         assertEquals(List.of(), MachineRegistry.running().stream().map(QemuMachine::pid).toList(),
