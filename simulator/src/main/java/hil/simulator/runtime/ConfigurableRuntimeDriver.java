@@ -102,11 +102,7 @@ public final class ConfigurableRuntimeDriver implements RuntimeDriver {
 
     private void virtualAddressChange() {
         conversions.clear();
-        for (Map.Entry<String, Boolean> c : definition.conversions().entrySet()) {
-            if (!forgotten.contains(c.getKey())) {
-                conversions.add(new PointerConversion(c.getKey(), c.getValue(), globals.convert(c.getKey(), c.getValue())));
-            }
-        }
+        conversions.addAll(globals.convertAll(definition.conversions(), forgotten));
     }
 
     private EfiStatus unload() {

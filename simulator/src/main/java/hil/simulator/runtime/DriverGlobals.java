@@ -99,6 +99,21 @@ final class DriverGlobals {
         }
     }
 
+    /**
+     * A driver's SetVirtualAddressMap notification: ConvertPointer on each global it converts ({@code conversions}:
+     * name → EFI_OPTIONAL_PTR), in order, leaving out the ones in {@code skipped}; what each call returned.
+     */
+    java.util.List<PointerConversion> convertAll(java.util.Map<String, Boolean> conversions,
+                                                 java.util.Set<String> skipped) {
+        java.util.List<PointerConversion> done = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, Boolean> c : conversions.entrySet()) {
+            if (!skipped.contains(c.getKey())) {
+                done.add(new PointerConversion(c.getKey(), c.getValue(), convert(c.getKey(), c.getValue())));
+            }
+        }
+        return done;
+    }
+
     /** ConvertPointer on the global, as {@code EfiConvertPointer (Disposition, (VOID **)&name)} does. */
     EfiStatus convert(String name, boolean optional) {
         return dxe.runtime().convertPointer(optional ? RuntimeArch.EFI_OPTIONAL_PTR : 0, address(name));

@@ -177,11 +177,7 @@ public final class VariableSmmRuntimeDxe implements RuntimeDriver {
     /** VariableAddressChangeEvent. */
     private void variableAddressChange() {
         conversions.clear();
-        for (Map.Entry<String, Boolean> c : CONVERTED.entrySet()) {
-            if (!forgotten.contains(c.getKey())) {
-                conversions.add(new PointerConversion(c.getKey(), c.getValue(), globals.convert(c.getKey(), c.getValue())));
-            }
-        }
+        conversions.addAll(globals.convertAll(CONVERTED, forgotten));
     }
 
     /** The marshalling half, once SMM is ready; empty before. */

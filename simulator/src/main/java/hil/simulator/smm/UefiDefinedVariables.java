@@ -118,12 +118,18 @@ final class UefiDefinedVariables {
 
     /** {@code pattern} is {@code Prefix####}: the same length, the same prefix, four hex digits of either case. */
     static boolean matchesNumbered(String name, String pattern) {
-        int prefix = pattern.length() - 4;
-        if (name.length() != pattern.length() || !name.regionMatches(0, pattern, 0, prefix)) {
+        return isNumbered(name, pattern.substring(0, pattern.length() - 4), false);
+    }
+
+    /** {@code prefix} followed by exactly four hex digits (upper case only when {@code upperOnly}). */
+    static boolean isNumbered(String name, String prefix, boolean upperOnly) {
+        if (name.length() != prefix.length() + 4 || !name.startsWith(prefix)) {
             return false;
         }
-        for (int i = prefix; i < name.length(); i++) {
-            if (Character.digit(name.charAt(i), 16) < 0 || name.charAt(i) > 'f') {
+        for (int i = prefix.length(); i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (!upperOnly && c >= 'a' && c <= 'f');
+            if (!hex) {
                 return false;
             }
         }

@@ -7,10 +7,8 @@ import hil.simulator.uefi.EfiStatus;
 import hil.simulator.uefi.Ucs2;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * VarCheckLib as OVMF links it into the SMM variable driver: variable properties (such as the read-only
@@ -168,14 +166,15 @@ public final class VarCheck {
      * WRITE_PROTECTED from a handler is ignored for trusted requests while any other error is returned.
      *
      * @param name     NUL-terminated CHAR16 bytes
-     * @param payload  the data after any authentication descriptor
+     * @param data     the Data passed; its last {@code dataSize} bytes are the payload (after any authentication
+     *                 descriptor)
+     * @param dataSize the payload size
      * @param trusted  whether the request comes from inside SMM (EFI_SMM_VARIABLE_PROTOCOL)
      */
-    EfiStatus check(byte[] name, EfiGuid vendor, int attributes, byte[] payload, boolean trusted) {
+    EfiStatus check(byte[] name, EfiGuid vendor, int attributes, byte[] data, long dataSize, boolean trusted) {
         if (!endOfDxe) {
             return EfiStatus.SUCCESS;
         }
-        long dataSize = payload.length;
         boolean delete = ((attributes & Attributes.AP) == 0 && dataSize == 0) || attributes == 0;
         Property p = property(name, vendor);
         if (p != null) {
@@ -193,7 +192,7 @@ public final class VarCheck {
             }
         }
         for (EfiStatus handled : new EfiStatus[] {
-                checkUefiDefined(name, vendor, attributes, payload, delete),
+                checkUefiDefined(name, vendor, attributes, data, dataSize, delete),
                 policy.validateSetVariable(name, vendor, attributes, dataSize)}) {
             if (handled == EfiStatus.WRITE_PROTECTED && trusted) {
                 continue;
@@ -210,38 +209,26 @@ public final class VarCheck {
      * GUID; under the UEFI-defined GUIDs only names with a property may be written; then the data format of the
      * defined variable.
      */
-    private EfiStatus checkUefiDefined(byte[] name, EfiGuid vendor, int attributes, byte[] payload, boolean delete) {
+    private EfiStatus checkUefiDefined(byte[] name, EfiGuid vendor, int attributes, byte[] data, long dataSize,
+                                       boolean delete) {
         if (delete) {
             return EfiStatus.SUCCESS;
         }
         String text = Ucs2.decode(name, 0, name.length);
         if ((attributes & Attributes.HR) != 0) {
-            if (!vendor.equals(EfiGuid.HARDWARE_ERROR_VARIABLE) || !isNumbered(text, "HwErrRec", true)) {
+            if (!vendor.equals(EfiGuid.HARDWARE_ERROR_VARIABLE) || !UefiDefinedVariables.isNumbered(text, "HwErrRec", true)) {
                 return EfiStatus.INVALID_PARAMETER;
             }
         }
         if (UefiDefinedVariables.UEFI_DEFINED_GUIDS.contains(vendor) && property(name, vendor) == null) {
             return EfiStatus.INVALID_PARAMETER;
         }
-        if (payload.length == 0) {
+        if (dataSize == 0) {
             return EfiStatus.SUCCESS;
         }
         UefiDefinedVariables.Entry entry = UefiDefinedVariables.formatEntry(text, vendor);
-        return entry == null ? EfiStatus.SUCCESS : UefiDefinedVariables.checkFormat(entry, payload);
-    }
-
-    /** {@code prefix} followed by exactly four hex digits (upper case only when {@code upperOnly}). */
-    private static boolean isNumbered(String name, String prefix, boolean upperOnly) {
-        if (name.length() != prefix.length() + 4 || !name.startsWith(prefix)) {
-            return false;
-        }
-        for (int i = prefix.length(); i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean hex = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (!upperOnly && c >= 'a' && c <= 'f');
-            if (!hex) {
-                return false;
-            }
-        }
-        return true;
+        // Only the few defined variables with a format need their payload on its own.
+        return entry == null ? EfiStatus.SUCCESS : UefiDefinedVariables.checkFormat(entry,
+                java.util.Arrays.copyOfRange(data, (int) (data.length - dataSize), data.length));
     }
 }

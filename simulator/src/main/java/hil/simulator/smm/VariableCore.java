@@ -286,8 +286,7 @@ public final class VariableCore {
             return EfiStatus.NOT_AVAILABLE_YET;
         }
         if (endOfDxe) {
-            EfiStatus veto = varCheck.check(name, vendor, attributes,
-                    java.util.Arrays.copyOfRange(data, (int) (data.length - payload), data.length), trusted);
+            EfiStatus veto = varCheck.check(name, vendor, attributes, data, payload, trusted);
             if (veto != EfiStatus.SUCCESS) {
                 return veto;
             }

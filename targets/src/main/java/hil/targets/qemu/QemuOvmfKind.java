@@ -93,12 +93,17 @@ public final class QemuOvmfKind implements TargetKind {
      * built here (gnu-efi, gcc, its sources), else the Shell.
      */
     static Calls calls(TargetConfig config) {
-        String set = (String) config.settings().getOrDefault(CALLS, "auto");
-        return switch (set == null ? "auto" : set) {
+        return switch (callsSetting(config)) {
             case "agent" -> Calls.AGENT;
             case "shell" -> Calls.SHELL;
             default -> AgentBuild.missing(settingsOf(config).agentSource()).isEmpty() ? Calls.AGENT : Calls.SHELL;
         };
+    }
+
+    /** The {@code calls} setting as written: auto, agent or shell. */
+    private static String callsSetting(TargetConfig config) {
+        Object set = config.settings().get(CALLS);
+        return set == null ? "auto" : (String) set;
     }
 
     /** The settings with the agent directory resolved against the lab-config file. */
@@ -148,7 +153,7 @@ public final class QemuOvmfKind implements TargetKind {
                 break;
             }
         }
-        String set = (String) config.settings().getOrDefault(CALLS, "auto");
+        String set = callsSetting(config);
         List<String> agentMissing = "shell".equals(set) ? List.of() : AgentBuild.missing(s.agentSource());
         if (!agentMissing.isEmpty() && ("agent".equals(set) || "true".equals(System.getenv("CI")))) {
             // CI installs gnu-efi: there a missing agent is a broken setup, not a reason to test less.
