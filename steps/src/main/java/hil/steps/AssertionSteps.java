@@ -51,7 +51,7 @@ public final class AssertionSteps {
      * can. Does nothing for an observation with an exact status.
      */
     private void checkStatusClass(Observation o, EfiStatus... expected) {
-        String statusClass = o.outputs().get(STATUS_CLASS);
+        String statusClass = o.outputs().get(Keys.STATUS_CLASS);
         if (o.status() != null || statusClass == null) {
             return;
         }
@@ -86,7 +86,7 @@ public final class AssertionSteps {
      */
     private void checkShellStatus(Observation o, String statusClass, EfiStatus... expected) {
         boolean errorExpected = java.util.Arrays.stream(expected).anyMatch(e -> e != EfiStatus.SUCCESS);
-        String shellStatus = ShellStatus.name(parseShellStatus(o));
+        String shellStatus = ShellStatus.nameOfHex(o.outputs().getOrDefault(ShellStatus.OUTPUT, ""));
         if (!errorExpected) {
             throw new AssertionError(o.operation() + " failed through the UEFI Shell with " + shellStatus
                     + ", expected EFI_SUCCESS (inputs " + brief(o.inputs()) + ")");
@@ -97,19 +97,6 @@ public final class AssertionSteps {
                 .collect(java.util.stream.Collectors.joining(" or ")) + " cannot be told from other errors");
     }
 
-    private static long parseShellStatus(Observation o) {
-        String hex = o.outputs().getOrDefault(ShellStatus.OUTPUT, "");
-        try {
-            return Long.parseUnsignedLong(hex.replaceFirst("^0[xX]", ""), 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** The output that carries an OS's errno name (or the Shell's status) instead of an exact EFI status. */
-    private static final String STATUS_CLASS = "statusClass";
-    /** A dmpstore that found no variable of the name and vendor. */
-    private static final String SHELL_NOT_FOUND = ShellStatus.statusClass(0xE);
 
     @Then("the status is {status}")
     public void statusIs(EfiStatus expected) {
@@ -215,7 +202,7 @@ public final class AssertionSteps {
     @Then("the variable {name} of vendor {vendor} does not exist")
     public void doesNotExist(String name, VendorRef vendor) {
         Observation o = read(name, vendor);
-        if (SHELL_NOT_FOUND.equals(o.outputs().get(STATUS_CLASS))) {
+        if (ShellStatus.NOT_FOUND_CLASS.equals(o.outputs().get(Keys.STATUS_CLASS))) {
             // dmpstore walked every variable with GetNextVariableName and found none of this name and vendor:
             // that is the absence itself, observed, even though GetVariable's own status is not.
             return;

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * What is compared between targets, in one table.
  *
  * <p>Every observation contributes its <em>status</em>, or its <em>status class</em> when it carries a
- * {@value #STATUS_CLASS} output (the OS phase sees errno, not the EFI status, and classifies it). Which of its
+ * {@value Observation.Keys#STATUS_CLASS} output (the OS phase sees errno, not the EFI status, and classifies it). Which of its
  * outputs are compared depends on the operation, as {@link #RULES} lists: the firmware creates variables of its
  * own at boot (Boot####, Lang, ConOut, …) that a fresh simulator store lacks, so only variables the scenario
  * itself named ({@link Touched}) are compared where such variables would show up.
@@ -26,8 +26,6 @@ final class ComparisonRules {
 
     /** The compared field holding an observation's EFI status. */
     static final String STATUS = "status";
-    /** An output some targets give instead of a comparable status: the status's class, e.g. {@code not-found}. */
-    static final String STATUS_CLASS = "statusClass";
     /** The compared field holding a step's outcome: passed, failed, skipped or undefined. */
     static final String RESULT = "result";
     /** The compared field holding the operation of an observation (differs only when steps made other calls). */
@@ -82,17 +80,17 @@ final class ComparisonRules {
      */
     static Map<String, String> fields(Observation o, Touched touched) {
         Map<String, String> fields = new LinkedHashMap<>();
-        String statusClass = o.outputs().get(STATUS_CLASS);
+        String statusClass = o.outputs().get(Keys.STATUS_CLASS);
         if (statusClass != null && statusClass.startsWith(SHELL_PREFIX)) {
             // Compared with other targets' EFI statuses: see comparable().
             fields.put(STATUS, statusClass);
         } else if (statusClass != null) {
-            fields.put(STATUS_CLASS, statusClass);
+            fields.put(Keys.STATUS_CLASS, statusClass);
         } else {
             fields.put(STATUS, o.status() == null ? NO_STATUS : o.status());
         }
         Map<String, String> outputs = new LinkedHashMap<>(o.outputs());
-        outputs.remove(STATUS_CLASS);
+        outputs.remove(Keys.STATUS_CLASS);
         outputs.remove(SHELL_STATUS);
         Rule rule = BY_OPERATION.get(o.operation());
         if ("QueryVariableInfo".equals(o.operation()) && !"boot".equals(o.phase())) {

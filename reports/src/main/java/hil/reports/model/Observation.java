@@ -53,6 +53,11 @@ public record Observation(
         public static final String MAX_VARIABLE_SIZE = "maximumVariableSize";
         public static final String COUNT = "count";
         public static final String VARIABLES = "variables";
+        /**
+         * Given instead of an exact status by targets that see only a class of it: the errno name an OS saw
+         * ({@code not-found}, …) or the UEFI Shell's status ({@code shell-access-denied}, …).
+         */
+        public static final String STATUS_CLASS = "statusClass";
 
         private Keys() {
         }

@@ -45,7 +45,6 @@ import java.util.regex.Pattern;
  */
 final class GuestVariables {
 
-    static final String STATUS_CLASS = "statusClass";
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern QUERY_FAILED = Pattern.compile("query_variable_info\\(\\) failed: 0x([0-9a-fA-F]+)");
     private static final Pattern WALK_STATUS = Pattern.compile("efivars: get_next_variable: status=([0-9a-fA-F]+)");
@@ -156,7 +155,7 @@ final class GuestVariables {
                 String statusName = status != null ? status.efiName() : "0x" + m.group(1);
                 Map<String, String> out = new LinkedHashMap<>();
                 if (status != null) {
-                    out.put(STATUS_CLASS, LinuxErrno.statusClass("QueryVariableInfo", status));
+                    out.put(Keys.STATUS_CLASS, LinuxErrno.statusClass("QueryVariableInfo", status));
                 }
                 return new Observation("QueryVariableInfo", inputs, statusName, out, phase.get(), target, c.nanos(),
                         c.transcript("statfs() of efivarfs: the kernel logged the failed QueryVariableInfo: "
@@ -170,7 +169,7 @@ final class GuestVariables {
         Map<String, String> out = new LinkedHashMap<>();
         out.put(Keys.MAX_STORAGE, Long.toUnsignedString(r.decimal("blocks")));
         out.put(Keys.REMAINING_STORAGE, Long.toUnsignedString(r.decimal("bfree")));
-        out.put(STATUS_CLASS, LinuxErrno.OK);
+        out.put(Keys.STATUS_CLASS, LinuxErrno.OK);
         return new Observation("QueryVariableInfo", inputs, EfiStatus.SUCCESS.efiName(), out, phase.get(), target,
                 c.nanos(), c.transcript("statfs() of efivarfs: block size 1, blocks = MaximumVariableStorageSize, free ="
                 + " RemainingVariableStorageSize of QueryVariableInfo(NV|BS|RT); the kernel does not return"
@@ -251,7 +250,7 @@ final class GuestVariables {
         String statusClass = r.succeeded() ? LinuxErrno.OK : r.errname();
         Optional<EfiStatus> exact = LinuxErrno.exactStatus(operation, inputs, statusClass);
         Map<String, String> out = new LinkedHashMap<>(outputs);
-        out.put(STATUS_CLASS, statusClass);
+        out.put(Keys.STATUS_CLASS, statusClass);
         return new Observation(operation, inputs, exact.map(EfiStatus::efiName).orElse(null), out, phase.get(),
                 target, c.nanos(), c.transcript(note));
     }

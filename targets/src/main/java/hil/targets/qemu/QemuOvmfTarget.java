@@ -9,9 +9,6 @@ import hil.targets.Capability;
 import hil.targets.HilException;
 import hil.targets.NotObservableException;
 import hil.targets.Phase;
-import hil.targets.Platform;
-import hil.targets.Target;
-import hil.targets.VariableServices;
 import hil.transports.Deadline;
 import hil.transports.TransportException;
 import hil.transports.shell.UefiShell;
@@ -54,7 +51,6 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
     /** VariableNameSize of a "large enough" GetNextVariableName. */
     static final long LARGE_NAME = 1024;
 
-    private final String name;
     private final QemuSettings settings;
     private final Path workDir;
     private final Path fatImage;
@@ -84,7 +80,6 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
     QemuOvmfTarget(String name, QemuSettings settings, LinuxGuest.Settings guestSettings, QemuOvmfKind.Calls calls,
                    Set<Capability> capabilities) {
         super(name, capabilities);
-        this.name = name;
         this.settings = settings;
         this.calls = calls;
         Path agentBinary = calls == QemuOvmfKind.Calls.AGENT ? AgentBuild.ensureBuilt(settings.agentSource()) : null;
@@ -157,7 +152,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
         stopMachine(false);
         Deadline deadline = Deadline.in(settings.bootTimeout());
         machineStarted = System.nanoTime();
-        machine = QemuMachine.start(name, settings, settings.vars(), fatImage, deadline);
+        machine = QemuMachine.start(name(), settings, settings.vars(), fatImage, deadline);
         boots++;
         machine.console().failOn(java.util.regex.Pattern.compile("ASSERT [^\\n]*\\.c\\(\\d+\\)"), "the firmware hit an ASSERT");
         machine.console().failOn(java.util.regex.Pattern.compile("!!!! X64 Exception Type"), "the firmware took a CPU exception");
@@ -167,7 +162,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
         } else {
             shell = new UefiShell(machine.console());
             shell.awaitPrompt(deadline);
-            shellVariables = new ShellVariableServices(shell, name, settings.callTimeout(), () -> phase.label());
+            shellVariables = new ShellVariableServices(shell, name(), settings.callTimeout(), () -> phase.label());
             // The Shell reads a variable before each write anyway: that read is the value to restore.
             shellVariables.beforeEachWrite((varName, vendor, stored) -> remember(new VarKey(varName, vendor),
                     () -> stored == null ? null : stored.map(e -> new Original(true, e.attributes() & 0xFFFFFFFFL,
@@ -187,8 +182,6 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
     private record Original(boolean exists, long attributes, byte[] data) {
     }
 
-    /** The output carrying a status class instead of an exact status. */
-    private static final String STATUS_CLASS = "statusClass";
 
     /** UEFI-owned namespaces: writes there can have side effects (language sync, boot options) a restore misses. */
     private static final Set<EfiGuid> OWNED = Set.of(EfiGuid.GLOBAL_VARIABLE, EfiGuid.IMAGE_SECURITY_DATABASE,
@@ -233,7 +226,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
                 return new Original(true, Attributes.parse(o.outputs().get(Keys.ATTRIBUTES)),
                         hil.simulator.uefi.Bytes.fromHex(o.outputs().get(Keys.DATA)));
             }
-            return ShellStatus.statusClass(ShellStatus.NOT_FOUND).equals(o.outputs().get(STATUS_CLASS))
+            return ShellStatus.NOT_FOUND_CLASS.equals(o.outputs().get(Keys.STATUS_CLASS))
                     ? new Original(false, 0, new byte[0]) : null;
         }
         AgentReply r = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
@@ -296,18 +289,17 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
 
     /** The Shell's variable commands of the running machine. */
     private ShellVariableServices shellVariables() {
-        agentAlive();
+        machineAlive();
         if (shellVariables == null) {
-            throw new HilException("target " + name + " has no Shell session; the next scenario boots it again");
+            throw new HilException("target " + name() + " has no Shell session; the next scenario boots it again");
         }
         return shellVariables;
     }
 
     private AgentChannel agent() {
-        if (machine == null || !machine.alive() || agent == null) {
-            throw new HilException("target " + name + " has no running machine"
-                    + (machine != null && !machine.alive() ? " (QEMU exited: " + machine.log().strip() + ")" : "")
-                    + "; the next scenario boots it again");
+        machineAlive();
+        if (agent == null) {
+            throw new HilException("target " + name() + " has no agent session; the next scenario boots it again");
         }
         return agent;
     }
@@ -316,7 +308,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
     private HilException broken(String what, RuntimeException e) {
         String log = machine != null && !machine.alive() ? " QEMU exited; its log: " + machine.log().strip() : "";
         stopMachine(true);
-        return new HilException(what + " failed on target " + name + ": " + e.getMessage() + log, e);
+        return new HilException(what + " failed on target " + name() + ": " + e.getMessage() + log, e);
     }
 
     @Override
@@ -332,7 +324,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
         }
         try {
             String transcript = machine.console().since(Math.min(scenarioMark, machine.console().mark()));
-            out.add(new Artifact("console transcript (" + name + ")", "text/plain",
+            out.add(new Artifact("console transcript (" + name() + ")", "text/plain",
                     transcript.getBytes(StandardCharsets.UTF_8)));
         } catch (RuntimeException e) {
             // the console of a machine that is gone: nothing to attach
@@ -340,7 +332,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
         if (failed && machine.alive()) {
             try {
                 Path png = workDir.resolve("screen.png");
-                out.add(new Artifact("screen (" + name + ")", "image/png",
+                out.add(new Artifact("screen (" + name() + ")", "image/png",
                         machine.qmp().screendump(png, Deadline.in(Duration.ofSeconds(10)))));
             } catch (RuntimeException e) {
                 out.add(new Artifact("screendump failed", "text/plain",
@@ -354,7 +346,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
 
     private Observation event(String operation, EfiStatus status, Map<String, String> outputs, long start) {
         return new Observation(operation, Map.of(), status == null ? null : status.efiName(), outputs, phase.label(),
-                name, System.nanoTime() - start, null);
+                name(), System.nanoTime() - start, null);
     }
 
     @Override
@@ -402,7 +394,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
     @Override
     public Observation exitBootServices() {
         if (phase != Phase.BOOT) {
-            throw new NotObservableException(name, "Linux is already running: its EFI stub made the only"
+            throw new NotObservableException(name(), "Linux is already running: its EFI stub made the only"
                     + " ExitBootServices call of this boot");
         }
         requireGuest("ExitBootServices");
@@ -411,7 +403,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
         List<String> efiLog;
         try {
             Deadline deadline = Deadline.in(settings.bootTimeout());
-            agentAlive();
+            machineAlive();
             var console = machine.console();
             if (calls == QemuOvmfKind.Calls.AGENT) {
                 agent().call(AgentRequest.exit());
@@ -440,7 +432,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
                         + console.tail(1500));
             }
             efiLog = kernelEfiLog(channel);
-            os = new GuestVariables(name, channel, () -> phase.label());
+            os = new GuestVariables(name(), channel, () -> phase.label());
         } catch (RuntimeException e) {
             throw broken("ExitBootServices (starting Linux)", e);
         }
@@ -452,7 +444,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
         out.put("guestReadyAfterQemuStartMillis", Long.toString((System.nanoTime() - machineStarted) / 1_000_000));
         out.put("linuxBootMillis", Long.toString((System.nanoTime() - start) / 1_000_000));
         // Recorded in the phase the call was made in, as every platform event that does not restart the machine.
-        return new Observation("ExitBootServices", Map.of(), EfiStatus.SUCCESS.efiName(), out, Phase.BOOT.label(), name,
+        return new Observation("ExitBootServices", Map.of(), EfiStatus.SUCCESS.efiName(), out, Phase.BOOT.label(), name(),
                 System.nanoTime() - start, "guest " + guest.origin() + "\n" + String.join("\n", efiLog));
     }
 
@@ -479,11 +471,11 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
     @Override
     public Observation setVirtualAddressMap() {
         if (phase == Phase.BOOT) {
-            throw new NotObservableException(name, "SetVirtualAddressMap is made by the Linux kernel after"
+            throw new NotObservableException(name(), "SetVirtualAddressMap is made by the Linux kernel after"
                     + " ExitBootServices; before it the agent cannot make it");
         }
         if (virtualMapRecorded) {
-            throw new NotObservableException(name, "the Linux kernel made the only SetVirtualAddressMap call of this"
+            throw new NotObservableException(name(), "the Linux kernel made the only SetVirtualAddressMap call of this"
                     + " boot; a program cannot make another");
         }
         virtualMapRecorded = true;
@@ -500,21 +492,21 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
         if ("true".equals(System.getenv("CI"))) {
             throw new HilException(reason + " (CI=true: a missing component fails the run)");
         }
-        throw new NotObservableException(name, reason);
+        throw new NotObservableException(name(), reason);
     }
 
     /** The OS-phase calls; fails when Linux is not (or no longer) running. */
     private GuestVariables os() {
-        agentAlive();
+        machineAlive();
         if (os == null) {
-            throw new HilException("target " + name + " is in the " + phase.label() + " phase but Linux is not running");
+            throw new HilException("target " + name() + " is in the " + phase.label() + " phase but Linux is not running");
         }
         return os;
     }
 
-    private void agentAlive() {
+    private void machineAlive() {
         if (machine == null || !machine.alive()) {
-            throw new HilException("target " + name + " has no running machine"
+            throw new HilException("target " + name() + " has no running machine"
                     + (machine != null && !machine.alive() ? " (QEMU exited: " + machine.log().strip() + ")" : "")
                     + "; the next scenario boots it again");
         }
@@ -586,7 +578,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
 
     @Override
     public Observation losePowerDuringNextWrite() {
-        throw new NotObservableException(name, "QEMU cannot cut power in the middle of a flash write");
+        throw new NotObservableException(name(), "QEMU cannot cut power in the middle of a flash write");
     }
 
     // ---- variable services ---------------------------------------------------------------------------------
@@ -609,7 +601,7 @@ final class QemuOvmfTarget extends hil.targets.CallingTarget {
         }
         EfiStatus status = EfiStatus.fromValue(reply.status()).orElse(null);
         String statusName = status != null ? status.efiName() : EfiStatus.describe(reply.status());
-        return new Observation(operation, inputs, statusName, outputs.apply(reply), phase.label(), name,
+        return new Observation(operation, inputs, statusName, outputs.apply(reply), phase.label(), name(),
                 System.nanoTime() - start, null);
     }
 

@@ -36,6 +36,11 @@ public final class ShellStatus {
     static final long SUCCESS = 0x0;
     static final long NOT_FOUND = 0xE;
     static final long ACCESS_DENIED = 0xF;
+    /**
+     * The class of a {@code dmpstore} that found no variable of the name and vendor: it walked every variable, so
+     * this is the variable's absence, observed.
+     */
+    public static final String NOT_FOUND_CLASS = statusClass(NOT_FOUND);
 
     private ShellStatus() {
     }
@@ -58,6 +63,15 @@ public final class ShellStatus {
      */
     public static boolean isStatusClass(String statusClass) {
         return statusClass != null && statusClass.startsWith(CLASS_PREFIX);
+    }
+
+    /** The name of a status given as {@link #hex} wrote it (the {@value #OUTPUT} output); the text itself when not hex. */
+    public static String nameOfHex(String hex) {
+        try {
+            return name(Long.parseUnsignedLong(hex.replaceFirst("^0[xX]", ""), 16));
+        } catch (NumberFormatException e) {
+            return hex;
+        }
     }
 
     /** {@code 0xF}: upper-case hex as the Shell prints {@code %lasterror%}. */

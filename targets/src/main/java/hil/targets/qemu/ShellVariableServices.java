@@ -168,7 +168,7 @@ final class ShellVariableServices implements VariableServices {
             out.put(ShellStatus.OUTPUT, ShellStatus.hex(shellStatus));
             // A listing without this exact name (dmpstore matches names ignoring case) is the same answer as
             // SHELL_NOT_FOUND: no variable of this name and vendor.
-            out.put(STATUS_CLASS, ShellStatus.statusClass(shellStatus == ShellStatus.SUCCESS
+            out.put(Keys.STATUS_CLASS, ShellStatus.statusClass(shellStatus == ShellStatus.SUCCESS
                     ? ShellStatus.NOT_FOUND : shellStatus));
         }
         return observation("GetVariable", inputs, status, out, found.run().nanos(), List.of(found.run()));
@@ -201,7 +201,7 @@ final class ShellVariableServices implements VariableServices {
             status = EfiStatus.SUCCESS.efiName();
         } else {
             out.put(ShellStatus.OUTPUT, ShellStatus.hex(set.result().lastError()));
-            out.put(STATUS_CLASS, ShellStatus.statusClass(set.result().lastError()));
+            out.put(Keys.STATUS_CLASS, ShellStatus.statusClass(set.result().lastError()));
         }
         return observation("SetVariable", inputs, status, out, set.nanos(), List.of(before.run(), set));
     }
@@ -309,15 +309,13 @@ final class ShellVariableServices implements VariableServices {
             status = EfiStatus.NOT_FOUND.efiName();
         } else {
             out.put(ShellStatus.OUTPUT, ShellStatus.hex(all.result().lastError()));
-            out.put(STATUS_CLASS, ShellStatus.statusClass(all.result().lastError()));
+            out.put(Keys.STATUS_CLASS, ShellStatus.statusClass(all.result().lastError()));
         }
         return Optional.of(observation("ListVariables", Map.of(), status, out, all.nanos(), List.of(all)));
     }
 
     // ---- running commands ------------------------------------------------------------------------------------
 
-    /** The output carrying a status class (see {@link ShellStatus}). */
-    private static final String STATUS_CLASS = "statusClass";
 
     /** One command as it ran. */
     private record Run(String command, ShellResult result, long nanos) {

@@ -12,9 +12,6 @@ import hil.simulator.uefi.EfiStatus;
 import hil.simulator.uefi.Ucs2;
 import hil.targets.Capability;
 import hil.targets.Phase;
-import hil.targets.Platform;
-import hil.targets.Target;
-import hil.targets.VariableServices;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,13 +21,11 @@ import java.util.function.Function;
 /** The simulator as a target: every call goes through the full DXE → communicate buffer → SMM path. */
 final class SimulatorTarget extends hil.targets.CallingTarget {
 
-    private final String name;
     private final Profile profile;
     private SimulatedPlatform machine;
 
     SimulatorTarget(String name, Profile profile, Set<Capability> capabilities) {
         super(name, capabilities);
-        this.name = name;
         this.profile = profile;
         this.machine = new SimulatedPlatform(profile);
     }
@@ -38,10 +33,10 @@ final class SimulatorTarget extends hil.targets.CallingTarget {
     @Override
     public <T> java.util.Optional<T> extension(Class<T> type) {
         if (type == hil.targets.RuntimeDrivers.class) {
-            return java.util.Optional.of(type.cast(new SimulatorRuntimeDrivers(name, () -> machine)));
+            return java.util.Optional.of(type.cast(new SimulatorRuntimeDrivers(name(), () -> machine)));
         }
         if (type == hil.targets.SmmMailbox.class) {
-            return java.util.Optional.of(type.cast(new SimulatorSmmMailbox(name, () -> machine)));
+            return java.util.Optional.of(type.cast(new SimulatorSmmMailbox(name(), () -> machine)));
         }
         return java.util.Optional.empty();
     }
@@ -71,7 +66,7 @@ final class SimulatorTarget extends hil.targets.CallingTarget {
         long duration = System.nanoTime() - start;
         if (outcome.powerLost()) {
             // Where exactly the cut hit is narrative (the transcript), not an output compared between targets.
-            return new Observation(operation, inputs, null, Map.of("powerLost", "true"), phase, name, duration,
+            return new Observation(operation, inputs, null, Map.of("powerLost", "true"), phase, name(), duration,
                     outcome.powerLoss().getMessage() + "; the target restarted");
         }
         if (outcome.faulted()) {
@@ -79,10 +74,10 @@ final class SimulatorTarget extends hil.targets.CallingTarget {
             Map<String, String> out = new LinkedHashMap<>();
             out.put(hil.targets.RuntimeDrivers.Keys.RUNTIME_FAULT, outcome.fault().message());
             out.put(hil.targets.RuntimeDrivers.Keys.DRIVER, outcome.fault().driver());
-            return new Observation(operation, inputs, null, out, phase, name, duration, null);
+            return new Observation(operation, inputs, null, out, phase, name(), duration, null);
         }
         if (outcome.notInstalled()) {
-            return new Observation(operation, inputs, outcome.placeholderStatus().efiName(), Map.of(), phase, name,
+            return new Observation(operation, inputs, outcome.placeholderStatus().efiName(), Map.of(), phase, name(),
                     duration, null);
         }
         Result r = decode.apply(outcome.result());
@@ -91,9 +86,9 @@ final class SimulatorTarget extends hil.targets.CallingTarget {
             // What an OS would see of this status (the errno name), so it lines up with targets whose OS phase
             // observes only that.
             outputs = new LinkedHashMap<>(r.outputs);
-            outputs.put("statusClass", hil.targets.qemu.LinuxErrno.statusClass(operation, r.status));
+            outputs.put(hil.reports.model.Observation.Keys.STATUS_CLASS, hil.targets.qemu.LinuxErrno.statusClass(operation, r.status));
         }
-        return new Observation(operation, inputs, r.status.efiName(), outputs, phase, name, duration, null);
+        return new Observation(operation, inputs, r.status.efiName(), outputs, phase, name(), duration, null);
     }
 
     /** The calls an OS makes for a program after ExitBootServices (see {@link hil.targets.qemu.LinuxErrno}). */
@@ -190,7 +185,7 @@ final class SimulatorTarget extends hil.targets.CallingTarget {
         long start = System.nanoTime();
         EfiStatus status = action.get();
         String phase = restarts ? phase().label() : phaseBefore;
-        return new Observation(operation, Map.of(), status == null ? null : status.efiName(), Map.of(), phase, name,
+        return new Observation(operation, Map.of(), status == null ? null : status.efiName(), Map.of(), phase, name(),
                 System.nanoTime() - start, null);
     }
 
