@@ -4,7 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /** The two directions of a console connection, whatever carries them (socket, streams, serial port). */
-interface ByteLink extends Closeable {
+public interface ByteLink extends Closeable {
 
     /** Blocks until at least one byte arrives; returns the count, or -1 at the end of the stream. */
     int read(byte[] buffer) throws IOException;

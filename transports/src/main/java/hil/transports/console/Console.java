@@ -109,6 +109,14 @@ public final class Console implements AutoCloseable {
         return start(new StreamLink(in, out, "streams"), name);
     }
 
+    /**
+     * A console over any link (a serial port, a telnet session, a socket opened elsewhere); starts recording at
+     * once. The console owns the link and closes it.
+     */
+    public static Console open(ByteLink link, String name) {
+        return start(Objects.requireNonNull(link, "link"), name);
+    }
+
     private static Console start(ByteLink link, String name) {
         Console console = new Console(link, Objects.requireNonNull(name, "name"));
         console.reader.start();
