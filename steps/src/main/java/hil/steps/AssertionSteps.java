@@ -7,8 +7,8 @@ import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.targets.VariableServices;
-import hil.targets.qemu.LinuxErrno;
-import hil.targets.qemu.ShellStatus;
+import hil.targets.firmware.LinuxErrno;
+import hil.targets.firmware.ShellStatus;
 import io.cucumber.java.en.Then;
 
 import java.util.HashSet;

@@ -1,6 +1,7 @@
 package hil.targets.qemu;
 
 import hil.targets.HilException;
+import hil.targets.firmware.AgentBuild;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -14,10 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * One QEMU process with a private copy of the variable flash. Started paused, with QMP on a UNIX socket and the
@@ -257,19 +255,6 @@ final class QemuMachine implements AutoCloseable {
     }
 
     static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a temp directory
-                }
-            });
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // best effort; a file that vanished while walking was deleted by someone else
-        }
+        hil.targets.firmware.Trees.delete(dir);
     }
 }

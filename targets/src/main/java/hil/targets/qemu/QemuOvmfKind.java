@@ -3,6 +3,11 @@ package hil.targets.qemu;
 import hil.targets.Capability;
 import hil.targets.Target;
 import hil.targets.TargetKind;
+import hil.targets.firmware.AgentBuild;
+import hil.targets.firmware.CallPath;
+import hil.targets.firmware.Executables;
+import hil.targets.firmware.GuestComponents;
+import hil.targets.firmware.LinuxGuest;
 import hil.targets.labconfig.SettingSpec;
 import hil.targets.labconfig.SettingSpec.Type;
 import hil.targets.labconfig.TargetConfig;
@@ -38,13 +43,6 @@ public final class QemuOvmfKind implements TargetKind {
     static final String GUEST_KERNEL_PACKAGE = "guest-kernel-package";
     static final String CALLS = "calls";
 
-    /** How boot-phase variable calls are made. */
-    enum Calls {
-        /** Raw calls by the UEFI agent (capability {@code raw-calls}). */
-        AGENT,
-        /** The UEFI Shell's setvar and dmpstore (capability {@code shell-vars}). */
-        SHELL
-    }
 
     @Override
     public String name() {
@@ -75,7 +73,7 @@ public final class QemuOvmfKind implements TargetKind {
     /** The capabilities with the agent; a target that uses the Shell has {@code shell-vars} instead of raw calls. */
     @Override
     public Set<Capability> capabilities() {
-        return capabilities(Calls.AGENT);
+        return capabilities(CallPath.AGENT);
     }
 
     @Override
@@ -83,8 +81,8 @@ public final class QemuOvmfKind implements TargetKind {
         return capabilities(calls(config));
     }
 
-    static Set<Capability> capabilities(Calls calls) {
-        return EnumSet.of(calls == Calls.AGENT ? Capability.RAW_CALLS : Capability.SHELL_VARS, Capability.RESET,
+    static Set<Capability> capabilities(CallPath calls) {
+        return EnumSet.of(calls == CallPath.AGENT ? Capability.RAW_CALLS : Capability.SHELL_VARS, Capability.RESET,
                 Capability.OS_PHASE);
     }
 
@@ -92,11 +90,11 @@ public final class QemuOvmfKind implements TargetKind {
      * The call path of a target: {@code agent} and {@code shell} as set; {@code auto} the agent when it can be
      * built here (gnu-efi, gcc, its sources), else the Shell.
      */
-    static Calls calls(TargetConfig config) {
+    static CallPath calls(TargetConfig config) {
         return switch (callsSetting(config)) {
-            case "agent" -> Calls.AGENT;
-            case "shell" -> Calls.SHELL;
-            default -> AgentBuild.missing(settingsOf(config).agentSource()).isEmpty() ? Calls.AGENT : Calls.SHELL;
+            case "agent" -> CallPath.AGENT;
+            case "shell" -> CallPath.SHELL;
+            default -> AgentBuild.missing(settingsOf(config).agentSource()).isEmpty() ? CallPath.AGENT : CallPath.SHELL;
         };
     }
 
@@ -173,25 +171,13 @@ public final class QemuOvmfKind implements TargetKind {
 
     @Override
     public Target create(TargetConfig config) {
-        Calls calls = calls(config);
+        CallPath calls = calls(config);
         return new QemuOvmfTarget(config.name(), settingsOf(config), guestSettingsOf(config), calls, capabilities(calls));
     }
 
     /** A bare name is looked up on PATH; a path must be an executable file. */
     static Optional<Path> resolveExecutable(Path program) {
-        if (program.getNameCount() > 1 || program.isAbsolute()) {
-            return Files.isExecutable(program) ? Optional.of(program) : Optional.empty();
-        }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir).resolve(program);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return Executables.resolve(program);
     }
+
 }

@@ -86,12 +86,12 @@ final class SimulatorTarget extends hil.targets.CallingTarget {
             // What an OS would see of this status (the errno name), so it lines up with targets whose OS phase
             // observes only that.
             outputs = new LinkedHashMap<>(r.outputs);
-            outputs.put(hil.reports.model.Observation.Keys.STATUS_CLASS, hil.targets.qemu.LinuxErrno.statusClass(operation, r.status));
+            outputs.put(hil.reports.model.Observation.Keys.STATUS_CLASS, hil.targets.firmware.LinuxErrno.statusClass(operation, r.status));
         }
         return new Observation(operation, inputs, r.status.efiName(), outputs, phase, name(), duration, null);
     }
 
-    /** The calls an OS makes for a program after ExitBootServices (see {@link hil.targets.qemu.LinuxErrno}). */
+    /** The calls an OS makes for a program after ExitBootServices (see {@link hil.targets.firmware.LinuxErrno}). */
     private static final java.util.Set<String> OS_VISIBLE = java.util.Set.of("GetVariable", "SetVariable",
             "QueryVariableInfo");
 

@@ -1,7 +1,9 @@
 package hil.targets.qemu;
 
+import hil.targets.firmware.*;
 import hil.targets.Capability;
 import hil.targets.TargetKind;
+import hil.targets.firmware.CallPath;
 import hil.targets.labconfig.TargetConfig;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +32,7 @@ class QemuOvmfKindTest {
 
     @Test
     void theShellPathHasShellVariablesInsteadOfRawCalls() {
-        assertEquals(QemuOvmfKind.Calls.SHELL, QemuOvmfKind.calls(config("shell", NO_AGENT)));
+        assertEquals(CallPath.SHELL, QemuOvmfKind.calls(config("shell", NO_AGENT)));
         assertEquals(java.util.Set.of(Capability.SHELL_VARS, Capability.OS_PHASE, Capability.RESET),
                 kind.capabilities(config("shell", NO_AGENT)));
         assertTrue(kind.capabilities(config("agent", NO_AGENT)).contains(Capability.RAW_CALLS));
@@ -39,7 +41,7 @@ class QemuOvmfKindTest {
 
     @Test
     void autoTakesTheShellWhenTheAgentCannotBeBuilt() {
-        assertEquals(QemuOvmfKind.Calls.SHELL, QemuOvmfKind.calls(config("auto", NO_AGENT)));
+        assertEquals(CallPath.SHELL, QemuOvmfKind.calls(config("auto", NO_AGENT)));
         assertEquals(Capability.SHELL_VARS.tag(), kind.capabilities(config("auto", NO_AGENT)).stream()
                 .filter(c -> c == Capability.SHELL_VARS || c == Capability.RAW_CALLS).findFirst().orElseThrow().tag());
     }
@@ -48,7 +50,7 @@ class QemuOvmfKindTest {
     void autoTakesTheAgentWhenItCanBeBuilt() {
         Path agent = Path.of("../agent").toAbsolutePath().normalize();
         List<String> missing = AgentBuild.missing(agent);
-        QemuOvmfKind.Calls expected = missing.isEmpty() ? QemuOvmfKind.Calls.AGENT : QemuOvmfKind.Calls.SHELL;
+        CallPath expected = missing.isEmpty() ? CallPath.AGENT : CallPath.SHELL;
         assertEquals(expected, QemuOvmfKind.calls(config("auto", agent)), "agent build lacks: " + missing);
     }
 

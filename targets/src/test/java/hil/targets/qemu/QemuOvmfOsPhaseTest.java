@@ -1,5 +1,6 @@
 package hil.targets.qemu;
 
+import hil.targets.firmware.*;
 import hil.reports.model.Observation;
 import hil.reports.model.Observation.Keys;
 import hil.simulator.uefi.Attributes;

@@ -236,6 +236,36 @@ public final class Console implements AutoCloseable {
         return buffer.skip();
     }
 
+    /**
+     * Sets the longest silence an expect tolerates: when no byte arrives for {@code limit} while an expect waits,
+     * it throws {@link ConsoleStalledException} before its own deadline. Null or zero turns it off (the default).
+     * The silence is counted from the last byte received, or from this call.
+     */
+    public void setStallLimit(Duration limit) {
+        buffer.stallLimit(limit);
+    }
+
+    /** Bytes received since the console was opened. */
+    public long bytesReceived() {
+        return buffer.bytesReceived();
+    }
+
+    /**
+     * Waits until more than {@code count} bytes have been received in all (e.g. the count before power-on, to see
+     * whether the target says anything at all).
+     *
+     * @return false when the deadline passed first
+     * @throws ConsoleClosedException the stream ended first
+     */
+    public boolean awaitBytes(long count, Deadline deadline) {
+        return buffer.awaitBytes(count, deadline);
+    }
+
+    /** Like {@link #since}, each line prefixed with the UTC time its first character arrived. */
+    public String sinceTimestamped(int position) {
+        return buffer.sinceTimestamped(position);
+    }
+
     /** The cleaned transcript from {@code position} (e.g. an earlier {@link #mark()}) to now. */
     public String since(int position) {
         return buffer.since(position);

@@ -9,6 +9,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -45,6 +46,16 @@ final class ConsoleBuffer implements TerminalFilter.Sink {
     private int readMark;
     private String closedReason;
     private Throwable closedCause;
+    /** When each piece of the cleaned text arrived: text position where it starts, wall-clock milliseconds. */
+    private int[] arrivalPositions = new int[1024];
+    private long[] arrivalMillis = new long[1024];
+    private int arrivals;
+    /** System.nanoTime() of the last byte received, or of creation. */
+    private long lastByteNanos = System.nanoTime();
+    /** Bytes received so far. */
+    private long bytesReceived;
+    /** The longest silence an expect accepts before it reports a stall; zero: no limit. */
+    private long stallNanos;
 
     ConsoleBuffer(String endpoint) {
         this.endpoint = endpoint;
@@ -58,7 +69,13 @@ final class ConsoleBuffer implements TerminalFilter.Sink {
             }
             System.arraycopy(bytes, offset, raw, rawLength, length);
             rawLength += length;
+            bytesReceived += length;
+            lastByteNanos = System.nanoTime();
+            int before = text.length();
             decode(bytes, offset, length);
+            if (text.length() > before) {
+                noteArrival(before, System.currentTimeMillis());
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -120,6 +137,14 @@ final class ConsoleBuffer implements TerminalFilter.Sink {
                     throw new ConsoleClosedException(endpoint, "stream ended (" + closedReason
                             + ") while waiting for " + describe(patterns), tail(TAIL_CHARS), closedCause);
                 }
+                Deadline stall = stallDeadline();
+                if (stall != null && stall.remainingNanos() < deadline.remainingNanos()) {
+                    if (!awaitChange(stall) && stallDeadline() != null && stallDeadline().expired()) {
+                        throw new ConsoleStalledException(endpoint, describe(patterns), Duration.ofNanos(stallNanos),
+                                tail(TAIL_CHARS));
+                    }
+                    continue;
+                }
                 if (!awaitChange(deadline)) {
                     throw new TransportTimeoutException(endpoint, describe(patterns), deadline.budget(),
                             tail(TAIL_CHARS));
@@ -129,6 +154,100 @@ final class ConsoleBuffer implements TerminalFilter.Sink {
             lock.unlock();
         }
     }
+
+    /** Caller holds the lock. The moment the silence limit runs out, or null without a limit. */
+    private Deadline stallDeadline() {
+        if (stallNanos <= 0) {
+            return null;
+        }
+        long left = lastByteNanos + stallNanos - System.nanoTime();
+        return Deadline.in(Duration.ofNanos(Math.max(0, left)));
+    }
+
+    void stallLimit(Duration limit) {
+        lock.lock();
+        try {
+            stallNanos = limit == null ? 0 : limit.toNanos();
+            // The silence is counted from now: time spent before the limit was set is not held against the target.
+            lastByteNanos = System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until more than {@code count} bytes have been received in all.
+     *
+     * @return false when the deadline passed first
+     */
+    boolean awaitBytes(long count, Deadline deadline) {
+        lock.lock();
+        try {
+            while (bytesReceived <= count) {
+                if (closedReason != null) {
+                    throw new ConsoleClosedException(endpoint, "stream ended (" + closedReason
+                            + ") while waiting for the first byte", tail(TAIL_CHARS), closedCause);
+                }
+                if (!awaitChange(deadline)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long bytesReceived() {
+        lock.lock();
+        try {
+            return bytesReceived;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void noteArrival(int position, long millis) {
+        if (arrivals == arrivalPositions.length) {
+            arrivalPositions = Arrays.copyOf(arrivalPositions, arrivals * 2);
+            arrivalMillis = Arrays.copyOf(arrivalMillis, arrivals * 2);
+        }
+        arrivalPositions[arrivals] = position;
+        arrivalMillis[arrivals] = millis;
+        arrivals++;
+    }
+
+    /**
+     * The cleaned text from {@code position}, each line prefixed with the wall-clock time (UTC,
+     * {@code HH:mm:ss.SSS}) at which its first character arrived.
+     */
+    String sinceTimestamped(int position) {
+        lock.lock();
+        try {
+            int from = Math.min(Math.max(0, position), text.length());
+            StringBuilder out = new StringBuilder(text.length() - from + (text.length() - from) / 8);
+            int lineStart = from;
+            int entry = 0;
+            while (lineStart < text.length()) {
+                int end = text.indexOf("\n", lineStart);
+                int lineEnd = end < 0 ? text.length() : end + 1;
+                while (entry + 1 < arrivals && arrivalPositions[entry + 1] <= lineStart) {
+                    entry++;
+                }
+                long millis = arrivals == 0 ? System.currentTimeMillis() : arrivalMillis[entry];
+                out.append('[').append(TIME.format(java.time.Instant.ofEpochMilli(millis))).append("] ");
+                out.append(text, lineStart, lineEnd);
+                lineStart = lineEnd;
+            }
+            return out.toString();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
 
     String text() {
         lock.lock();

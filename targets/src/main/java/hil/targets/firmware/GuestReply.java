@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import java.util.Collections;
 import java.util.HexFormat;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * {@code @HIL <seq> ERROR reason=<text>} for a request the agent refused. The errno is a value; a line that breaks
  * the protocol is an {@link AgentProtocolException}.
  */
-final class GuestReply {
+public final class GuestReply {
 
     static final String PREFIX = "@HIL ";
     static final String READY = PREFIX + "GUEST READY ";
@@ -129,7 +129,7 @@ final class GuestReply {
     }
 
     /** The errno name, {@value LinuxErrno#OK} when the call succeeded. */
-    String errname() {
+    public String errname() {
         return values.get("errname");
     }
 
@@ -142,7 +142,7 @@ final class GuestReply {
     }
 
     /** The system call that failed ({@code open}, {@code write}, {@code read-empty}, ...), or null. */
-    String failedCall() {
+    public String failedCall() {
         return values.get("at");
     }
 

@@ -1,8 +1,8 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.simulator.uefi.EfiGuid;
-import hil.targets.qemu.AgentRequest.Op;
-import hil.targets.qemu.AgentRequest.Pointer;
+import hil.targets.firmware.AgentRequest.Op;
+import hil.targets.firmware.AgentRequest.Pointer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.reports.model.Observation;
 import hil.reports.model.Observation.Keys;
@@ -271,7 +271,7 @@ class ShellVariableServicesTest {
 
         assertEquals("EFI_SUCCESS", o.status());
         assertEquals("GetVariable", o.operation());
-        assertEquals(String.valueOf(QemuOvmfTarget.LARGE_DATA), o.inputs().get(Keys.DATA_SIZE));
+        assertEquals(String.valueOf(ConsoleFirmwareTarget.LARGE_DATA), o.inputs().get(Keys.DATA_SIZE));
         assertEquals("2", o.outputs().get(Keys.DATA_SIZE));
         assertEquals("NV|BS|RT", o.outputs().get(Keys.ATTRIBUTES));
         assertEquals("0102", o.outputs().get(Keys.DATA));

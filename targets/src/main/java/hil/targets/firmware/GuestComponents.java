@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.targets.HilException;
 
@@ -31,9 +31,9 @@ import java.util.stream.Stream;
  * so runs after the first work offline. The module must come from the same package as the kernel, since the kernel
  * loads only modules built with it. A lock file keeps two processes from filling one cache entry at a time.
  */
-final class GuestComponents {
+public final class GuestComponents {
 
-    static final String DEFAULT_KERNEL_PACKAGE = "linux-image-cloud-amd64";
+    public static final String DEFAULT_KERNEL_PACKAGE = "linux-image-cloud-amd64";
     static final String BUSYBOX_PACKAGE = "busybox-static";
     static final String KERNEL = "vmlinuz";
     static final String MODULE = "efivarfs.ko";
@@ -50,7 +50,7 @@ final class GuestComponents {
     }
 
     /** {@code $XDG_CACHE_HOME/hil/guest}, else {@code ~/.cache/hil/guest}. */
-    static Path defaultCache() {
+    public static Path defaultCache() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("hil").resolve("guest");
@@ -89,7 +89,7 @@ final class GuestComponents {
             return missing;
         }
         for (String tool : List.of("apt-get", "dpkg-deb")) {
-            if (QemuOvmfKind.resolveExecutable(Path.of(tool)).isEmpty()) {
+            if (Executables.resolve(Path.of(tool)).isEmpty()) {
                 missing.add(tool + " not found: the Linux guest's kernel and busybox come from Debian packages "
                         + kernelPackage + " and " + BUSYBOX_PACKAGE + " (or fill the cache " + entry(cache, kernelPackage)
                         + " on a Debian machine)");
@@ -155,12 +155,12 @@ final class GuestComponents {
                 p.store(out, "Linux guest parts, unpacked from Debian packages");
             }
             Path dir = entry(cache, kernelPackage);
-            QemuMachine.deleteTree(dir);
+            Trees.delete(dir);
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             return cached(cache, kernelPackage).orElseThrow(() -> new HilException("the guest cache entry " + dir
                     + " is incomplete right after it was written"));
         } finally {
-            QemuMachine.deleteTree(work);
+            Trees.delete(work);
         }
     }
 

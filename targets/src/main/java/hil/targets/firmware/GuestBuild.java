@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.targets.HilException;
 
@@ -32,7 +32,7 @@ final class GuestBuild {
         if (!Files.isRegularFile(source.resolve("build.sh"))) {
             missing.add("guest agent sources not found at " + source + " (setting agent-source)");
         }
-        if (QemuOvmfKind.resolveExecutable(Path.of("gcc")).isEmpty()) {
+        if (Executables.resolve(Path.of("gcc")).isEmpty()) {
             missing.add("gcc not found (install Debian package gcc)");
         } else if (staticLibc().isEmpty()) {
             missing.add("glibc's static libc.a not found (install Debian package libc6-dev)");

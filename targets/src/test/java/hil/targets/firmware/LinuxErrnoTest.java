@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.reports.model.Observation;
 import hil.simulator.uefi.EfiStatus;

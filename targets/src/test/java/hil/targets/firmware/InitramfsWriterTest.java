@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,7 +121,7 @@ class InitramfsWriterTest {
     /** Debian's cpio reads the archive back: names, types, contents and the link. */
     @Test
     void gnuCpioListsAndExtractsTheArchive(@TempDir Path dir) throws Exception {
-        boolean haveCpio = QemuOvmfKind.resolveExecutable(Path.of("cpio")).isPresent();
+        boolean haveCpio = Executables.resolve(Path.of("cpio")).isPresent();
         if (!haveCpio && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("CI=true and cpio is missing (install Debian package cpio)");
         }

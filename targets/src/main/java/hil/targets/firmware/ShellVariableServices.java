@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.reports.model.Observation;
 import hil.reports.model.Observation.Keys;
@@ -86,10 +86,10 @@ import java.util.function.Supplier;
  * typed character; a write adds the {@code dmpstore} that reads the variable first. One command at a time: not for
  * concurrent use.
  */
-final class ShellVariableServices implements VariableServices {
+public final class ShellVariableServices implements VariableServices {
 
     /** The DataSize a "large enough" GetVariable records as its input, the same as the agent path's. */
-    static final long LARGE_DATA = QemuOvmfTarget.LARGE_DATA;
+    static final long LARGE_DATA = ConsoleFirmwareTarget.LARGE_DATA;
     /** The attributes setvar can express: -nv, -bs and -rt. */
     private static final int EXPRESSIBLE = Attributes.NV | Attributes.BS | Attributes.RT;
     /** Allowance per typed character on top of the call timeout (measured about 10 ms under TCG). */
@@ -132,7 +132,7 @@ final class ShellVariableServices implements VariableServices {
      * @param callTimeout the time one command may take, besides typing
      * @param phase       the current phase's label, for observations
      */
-    ShellVariableServices(UefiShell shell, String target, Duration callTimeout, Supplier<String> phase) {
+    public ShellVariableServices(UefiShell shell, String target, Duration callTimeout, Supplier<String> phase) {
         this(Objects.requireNonNull(shell, "shell")::run, target, callTimeout, phase);
     }
 

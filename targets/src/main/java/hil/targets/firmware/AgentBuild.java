@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.targets.HilException;
 
@@ -12,16 +12,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Builds the UEFI agent application from {@code agent/} with gnu-efi when its binary is missing or stale. */
-final class AgentBuild {
+public final class AgentBuild {
 
-    static final String BINARY = "hilagent.efi";
+    public static final String BINARY = "hilagent.efi";
     private static final Path GNU_EFI_CRT0 = Path.of("/usr/lib/crt0-efi-x86_64.o");
 
     private AgentBuild() {
     }
 
     /** What is missing to build the agent, each with the package that provides it. */
-    static List<String> missing(Path source) {
+    public static List<String> missing(Path source) {
         List<String> missing = new ArrayList<>();
         if (!Files.isRegularFile(source.resolve("build.sh"))) {
             missing.add("agent sources not found at " + source + " (setting agent-source)");
@@ -29,14 +29,14 @@ final class AgentBuild {
         if (!Files.isReadable(GNU_EFI_CRT0)) {
             missing.add(GNU_EFI_CRT0 + " not found (install Debian package gnu-efi)");
         }
-        if (QemuOvmfKind.resolveExecutable(Path.of("gcc")).isEmpty()) {
+        if (Executables.resolve(Path.of("gcc")).isEmpty()) {
             missing.add("gcc not found (install Debian package gcc)");
         }
         return missing;
     }
 
     /** The agent binary, built first if any source is newer. */
-    static synchronized Path ensureBuilt(Path source) {
+    public static synchronized Path ensureBuilt(Path source) {
         Path out = source.resolve("build");
         Path binary = out.resolve(BINARY);
         if (Files.isRegularFile(binary) && !sourcesNewerThan(source, binary)) {

@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.transports.Deadline;
 import hil.transports.console.Console;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * line and one {@code @HIL <seq>} reply at a time. Linux's serial driver takes input as fast as the host sends it
  * (QEMU holds back what the UART cannot take), so requests are sent unpaced.
  */
-final class GuestChannel {
+public final class GuestChannel {
 
     static final Pattern READY = Pattern.compile("@HIL GUEST READY [^\\n]*\\n");
 
@@ -33,7 +33,7 @@ final class GuestChannel {
     }
 
     /** Sends one request and returns its reply; an ERROR reply is a harness failure. */
-    GuestReply call(GuestRequest request) {
+    public GuestReply call(GuestRequest request) {
         long n = ++seq;
         String line = request.line(n);
         console.send(line + "\r");

@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.targets.HilException;
 
@@ -21,11 +21,11 @@ import java.util.Map;
  * <p>The initramfs holds busybox with the few applets {@code /init} uses, {@code efivarfs.ko} from the kernel's own
  * package, the guest agent, {@code /dev/console}, and the script {@link #initScript()}.
  */
-final class LinuxGuest {
+public final class LinuxGuest {
 
     /** File names on the FAT drive. */
-    static final String KERNEL_FILE = "vmlinuz.efi";
-    static final String INITRD_FILE = "initrd.gz";
+    public static final String KERNEL_FILE = "vmlinuz.efi";
+    public static final String INITRD_FILE = "initrd.gz";
 
     /**
      * The kernel command line. {@code efi_no_storage_paranoia} turns off the x86 kernel's own refusal of writes
@@ -42,7 +42,7 @@ final class LinuxGuest {
     private static final List<String> APPLETS = List.of("sh", "mount", "insmod", "dmesg", "cat", "ls");
 
     /** Where to find the guest's parts. */
-    record Settings(Path cache, String kernelPackage, Path agentSource) {
+    public record Settings(Path cache, String kernelPackage, Path agentSource) {
     }
 
     private final Path kernel;
@@ -58,7 +58,7 @@ final class LinuxGuest {
     }
 
     /** What is missing to make the guest on this machine; empty when it can be made. */
-    static List<String> missing(Settings s) {
+    public static List<String> missing(Settings s) {
         List<String> missing = new ArrayList<>(GuestBuild.missing(s.agentSource()));
         missing.addAll(GuestComponents.missing(s.cache(), s.kernelPackage()));
         return missing;
@@ -68,7 +68,7 @@ final class LinuxGuest {
      * Fetches the packages (first time only), builds the guest agent if needed and writes the initramfs into
      * {@code workDir}.
      */
-    static LinuxGuest prepare(Settings s, Path workDir) {
+    public static LinuxGuest prepare(Settings s, Path workDir) {
         List<String> missing = missing(s);
         if (!missing.isEmpty()) {
             throw new HilException(String.join("; ", missing));
@@ -121,7 +121,7 @@ final class LinuxGuest {
     }
 
     /** The files to put on the FAT drive: name → source. */
-    Map<String, Path> bootFiles() {
+    public Map<String, Path> bootFiles() {
         Map<String, Path> files = new LinkedHashMap<>();
         files.put(KERNEL_FILE, kernel);
         files.put(INITRD_FILE, initrd);
@@ -138,7 +138,7 @@ final class LinuxGuest {
     }
 
     /** The Debian packages the guest was made from. */
-    String origin() {
+    public String origin() {
         return origin;
     }
 }

@@ -1,4 +1,4 @@
-package hil.targets.qemu;
+package hil.targets.firmware;
 
 import hil.simulator.uefi.EfiGuid;
 
@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code <seq> <OP> key=value...}. Names go as the hex of their UTF-16LE code units (as to the UEFI agent), data as
  * {@code hex:}, {@code fill:<n>:<HH>} or {@code seq:<n>}, whichever is shortest to type.
  */
-final class GuestRequest {
+public final class GuestRequest {
 
     /** The protocol version this codec speaks; the guest announces it in its ready line. */
     static final int PROTOCOL_VERSION = 1;
@@ -54,7 +54,7 @@ final class GuestRequest {
     }
 
     /** Unlinks the variable's efivarfs file: the kernel deletes the variable. */
-    static GuestRequest delete(String name, EfiGuid vendor) {
+    public static GuestRequest delete(String name, EfiGuid vendor) {
         return new GuestRequest("DELETE", variable(name, vendor));
     }
 

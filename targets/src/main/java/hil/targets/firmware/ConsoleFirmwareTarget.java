@@ -1,0 +1,851 @@
+package hil.targets.firmware;
+
+import hil.reports.model.Observation;
+import hil.reports.model.Observation.Keys;
+import hil.simulator.uefi.Attributes;
+import hil.simulator.uefi.Bytes;
+import hil.simulator.uefi.EfiGuid;
+import hil.simulator.uefi.EfiStatus;
+import hil.targets.CallingTarget;
+import hil.targets.Capability;
+import hil.targets.HilException;
+import hil.targets.NotObservableException;
+import hil.targets.Phase;
+import hil.transports.Deadline;
+import hil.transports.TransportException;
+import hil.transports.console.Console;
+import hil.transports.shell.UefiShell;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Real firmware reached through its console: the UEFI Shell, the UEFI agent for raw calls and a Linux guest for the
+ * OS phase. What carries the console and powers the machine — a QEMU process, or a board with a power switch — is
+ * the subclass's ({@link #powerUp}, {@link #platformReset}, {@link #running}, {@link #shutDown}); everything said
+ * to the firmware is here, once.
+ *
+ * <p>Boot-phase calls are raw runtime-service calls made by the agent; every status in an observation is what the
+ * firmware returned. Where the agent cannot be used, they are the Shell's own commands ({@link ShellVariableServices},
+ * capability {@code shell-vars}), and what the Shell cannot express is not observable.
+ *
+ * <p>Boots are expensive, so a scenario that starts "in the boot phase" reuses the running firmware when it can be
+ * put back exactly: before a scenario first writes a variable, its current value (or its absence) is read; the next
+ * scenario starts by writing every such variable back and reading it again. Only when all of them read back as
+ * before is the session reused; otherwise — and after anything a restore cannot undo (a write under a UEFI-owned
+ * GUID, a failed call, the OS phase) — the machine starts again. Where a start gives a factory variable store
+ * ({@link #freshStoreOnPowerUp()}: QEMU copies the template) that is all; where the flash keeps what was written (a
+ * board), the written variables are put back after the start as well, UEFI-owned ones included.
+ *
+ * <p>The OS phase is a Linux kernel started from the Shell in the same boot ({@link LinuxGuest}): the agent exits,
+ * the kernel's EFI stub calls ExitBootServices and the kernel calls SetVirtualAddressMap, and from then on every
+ * variable call goes through efivarfs ({@link GuestVariables}). Such a session is never reused.
+ */
+public abstract class ConsoleFirmwareTarget extends CallingTarget {
+
+    /** DataSize of a "large enough" GetVariable: Debian's OVMF allows volatile variables up to 0x40000 - 60 bytes. */
+    public static final long LARGE_DATA = 0x40000;
+    /** VariableNameSize of a "large enough" GetNextVariableName. */
+    public static final long LARGE_NAME = 1024;
+
+    /** UEFI-owned namespaces: writes there can have side effects (language sync, boot options) a restore misses. */
+    private static final Set<EfiGuid> OWNED = Set.of(EfiGuid.GLOBAL_VARIABLE, EfiGuid.IMAGE_SECURITY_DATABASE,
+            EfiGuid.HARDWARE_ERROR_VARIABLE);
+
+    private final CallPath calls;
+    private final Duration bootTimeout;
+    private final Duration callTimeout;
+    /** The Linux guest of the OS phase, or null when it cannot be made here ({@link #guestUnavailable} says why). */
+    private final LinuxGuest guest;
+    private final String guestUnavailable;
+
+    private Console console;
+    /** The console of the last machine, kept for its transcript after the machine is gone. */
+    private Console lastConsole;
+    private AgentChannel agent;
+    /** The Shell and its variable commands, when the calls go through the Shell. */
+    private UefiShell shell;
+    private ShellVariableServices shellVariables;
+    /** The variable calls of the OS phase; set while Linux runs. */
+    private GuestVariables os;
+    /** When the running machine was started (or powered up). */
+    private long machineStarted;
+    /** Whether the kernel's SetVirtualAddressMap of this boot was already recorded. */
+    private boolean virtualMapRecorded;
+    /** The value each variable written since the last factory state had before its first write. */
+    private final Map<VarKey, Original> touched = new LinkedHashMap<>();
+    /** False once a scenario did something a restore cannot undo; the next scenario then starts the machine again. */
+    private boolean restorable;
+    private Phase phase = Phase.BOOT;
+    private int scenarioMark;
+    /** The console {@link #scenarioMark} belongs to. */
+    private Console scenarioConsole;
+    private long boots;
+
+    protected ConsoleFirmwareTarget(String name, Set<Capability> capabilities, CallPath calls, Duration bootTimeout,
+                                    Duration callTimeout, LinuxGuest guest, String guestUnavailable) {
+        super(name, capabilities);
+        this.calls = calls;
+        this.bootTimeout = bootTimeout;
+        this.callTimeout = callTimeout;
+        this.guest = guest;
+        this.guestUnavailable = guestUnavailable;
+    }
+
+    // ---- what the subclass provides -------------------------------------------------------------------------
+
+    /**
+     * Starts the machine from nothing (a new QEMU, a power cycle) and returns its console, which must hold (or be
+     * about to receive) the output of this start; the caller then waits for the agent or the Shell prompt.
+     */
+    protected abstract Console powerUp(Deadline deadline);
+
+    /**
+     * A platform reset that keeps the flash (non-volatile variables) and loses RAM. Returns the console of the
+     * restarted machine; output from before the reset must not be taken for the new boot's (use
+     * {@link Console#skip()} before the reset on a console that stays open).
+     */
+    protected abstract Console platformReset(Deadline deadline);
+
+    /** Whether the firmware starts the agent by itself (a {@code startup.nsh}); otherwise {@link #startAgent}. */
+    protected abstract boolean agentStartsItself();
+
+    /** Puts the agent where the Shell can run it and returns the command line that starts it. */
+    protected String startAgent(UefiShell shell, Deadline deadline) {
+        throw new HilException("target " + name() + " has no way to start the agent from the Shell");
+    }
+
+    /** Makes the directory that holds the Linux kernel and initramfs the Shell's current one. */
+    protected abstract void enterKernelDirectory(UefiShell shell, LinuxGuest guest, Deadline deadline);
+
+    /** Whether the machine still runs (its process, its console). */
+    protected abstract boolean running();
+
+    /** Why the machine is not running, for messages ("QEMU exited: …"); empty when unknown. */
+    protected String whyStopped() {
+        return "";
+    }
+
+    /** Stops the machine (or gives up on its session); {@code failed}: something broke. */
+    protected abstract void shutDown(boolean failed);
+
+    /**
+     * Whether the console of a reset machine is the one from before the reset, so that output printed before the
+     * reset may still arrive and the Shell's banner must be awaited before its prompt is trusted.
+     */
+    protected abstract boolean resetKeepsConsole();
+
+    /** Whether {@link #powerUp} gives a factory variable store. */
+    protected abstract boolean freshStoreOnPowerUp();
+
+    /** Patterns on the console that mean the firmware broke, with the diagnosis. */
+    protected Map<Pattern, String> errorPatterns() {
+        Map<Pattern, String> m = new LinkedHashMap<>();
+        m.put(Pattern.compile("ASSERT [^\\n]*\\.c\\(\\d+\\)"), "the firmware hit an ASSERT");
+        m.put(Pattern.compile("!!!! X64 Exception Type"), "the firmware took a CPU exception");
+        return m;
+    }
+
+    /** Called once the firmware session is up (agent ready or Shell prompt) after a start or a reset. */
+    protected void sessionUp(Console console) {
+    }
+
+    /** Evidence of a failed scenario beyond the transcript (a screenshot); empty by default. */
+    protected List<Artifact> failureEvidence() {
+        return List.of();
+    }
+
+    /** Pacing of what is typed into the Shell; the Shell driver's defaults unless a subclass knows better. */
+    protected void pace(Console console) {
+    }
+
+    /** A description of the start for the BootFresh observation, e.g. "QEMU start 3". */
+    protected abstract String describeStart(long boots);
+
+    // ---- state for subclasses and tests ---------------------------------------------------------------------
+
+    /** The console of the running machine, or null. */
+    protected final Console console() {
+        return console;
+    }
+
+    protected final CallPath callPath() {
+        return calls;
+    }
+
+    protected final Duration bootTimeout() {
+        return bootTimeout;
+    }
+
+    /** How many times the machine was started. */
+    public final long boots() {
+        return boots;
+    }
+
+    /** The guest agent's channel while Linux runs, for tests. */
+    public final GuestChannel guestChannelForTest() {
+        return os().channel();
+    }
+
+    @Override
+    public Phase phase() {
+        return phase;
+    }
+
+    @Override
+    public void close() {
+        stopMachine(false);
+    }
+
+    // ---- machine lifecycle ---------------------------------------------------------------------------------
+
+    /** Ends the session and stops the machine. */
+    protected final void stopMachine(boolean failed) {
+        boolean had = console != null;
+        console = null;
+        agent = null;
+        shell = null;
+        shellVariables = null;
+        os = null;
+        if (had || running()) {
+            shutDown(failed);
+        }
+    }
+
+    /** Starts the machine and waits for the agent, or for the Shell prompt. */
+    protected void boot() {
+        stopMachine(false);
+        Deadline deadline = Deadline.in(bootTimeout);
+        machineStarted = System.nanoTime();
+        boots++;
+        Console c = powerUp(deadline);
+        console = c;
+        lastConsole = c;
+        for (Map.Entry<Pattern, String> e : errorPatterns().entrySet()) {
+            c.failOn(e.getKey(), e.getValue());
+        }
+        openSession(c, deadline, false);
+        phase = Phase.BOOT;
+        os = null;
+        virtualMapRecorded = false;
+        if (freshStoreOnPowerUp()) {
+            touched.clear();
+            restorable = true;
+        } else {
+            restorable = true;
+            if (!restoreTouched()) {
+                restorable = false;
+                throw new HilException("the variables written by earlier scenarios could not be put back on "
+                        + name() + " after its start: " + describeTouched());
+            }
+        }
+    }
+
+    /** Brings the console to the agent's ready line or the Shell prompt. */
+    private void openSession(Console c, Deadline deadline, boolean afterReset) {
+        if (calls == CallPath.AGENT) {
+            agent = new AgentChannel(c, callTimeout);
+            if (agentStartsItself()) {
+                agent.awaitReady(deadline);
+            } else {
+                UefiShell s = newShell(c);
+                if (afterReset) {
+                    s.awaitRestart(deadline);
+                } else {
+                    s.awaitPrompt(deadline);
+                }
+                String command = startAgent(s, deadline);
+                c.send(command + "\r");
+                agent.awaitReady(deadline);
+            }
+            shell = null;
+            shellVariables = null;
+        } else {
+            agent = null;
+            shell = newShell(c);
+            if (afterReset) {
+                shell.awaitRestart(deadline);
+            } else {
+                shell.awaitPrompt(deadline);
+            }
+            shellVariables = new ShellVariableServices(shell, name(), callTimeout, () -> phase.label());
+            // The Shell reads a variable before each write anyway: that read is the value to restore.
+            shellVariables.beforeEachWrite((varName, vendor, stored) -> remember(new VarKey(varName, vendor),
+                    () -> stored == null ? null : stored.map(e -> new Original(true, e.attributes() & 0xFFFFFFFFL,
+                            e.data())).orElseGet(() -> new Original(false, 0, new byte[0]))));
+        }
+        sessionUp(c);
+    }
+
+    private UefiShell newShell(Console c) {
+        UefiShell s = new UefiShell(c);
+        pace(c);
+        return s;
+    }
+
+    private record VarKey(String name, EfiGuid vendor) {
+    }
+
+    /** A variable's state before its first write: absent, or its attributes and data. */
+    private record Original(boolean exists, long attributes, byte[] data) {
+    }
+
+    /** Remembers a variable's value before the scenario's first write to it. */
+    private void rememberBeforeWrite(String varName, EfiGuid vendor) {
+        VarKey key = new VarKey(varName, vendor);
+        remember(key, () -> read(key));
+    }
+
+    /** Remembers {@code current} (read only when needed; null when unknown) as the value to restore. */
+    private void remember(VarKey key, Supplier<Original> current) {
+        if (touched.containsKey(key)) {
+            return;
+        }
+        if (freshStoreOnPowerUp()) {
+            if (!restorable) {
+                return;
+            }
+            if (OWNED.contains(key.vendor())) {
+                // Decided after the write (setVariable): only a write the firmware took ends reuse.
+                return;
+            }
+        }
+        Original now = current.get();
+        if (now == null || (now.exists() && now.data() == null)) {
+            restorable = false;
+            if (!freshStoreOnPowerUp()) {
+                throw new HilException("cannot read the variable " + key.name() + " of " + key.vendor()
+                        + " before writing it, so it could not be put back afterwards on " + name());
+            }
+        } else {
+            touched.put(key, now);
+        }
+    }
+
+    /**
+     * A variable as it is now: absent, or its attributes and data (null data when only a larger buffer reads it);
+     * null when this call path cannot tell.
+     */
+    private Original read(VarKey k) {
+        if (phase != Phase.BOOT) {
+            Observation o = os().getVariable(k.name(), k.vendor(), LARGE_BUFFER);
+            if (EfiStatus.SUCCESS.efiName().equals(o.status())) {
+                return new Original(true, Attributes.parse(o.outputs().get(Keys.ATTRIBUTES)),
+                        Bytes.fromHex(o.outputs().get(Keys.DATA)));
+            }
+            return EfiStatus.NOT_FOUND.efiName().equals(o.status()) ? new Original(false, 0, new byte[0]) : null;
+        }
+        if (calls == CallPath.SHELL) {
+            Observation o;
+            try {
+                o = shellVariables().getVariable(k.name(), k.vendor(), LARGE_BUFFER);
+            } catch (NotObservableException e) {
+                return null;
+            }
+            if (EfiStatus.SUCCESS.efiName().equals(o.status())) {
+                return new Original(true, Attributes.parse(o.outputs().get(Keys.ATTRIBUTES)),
+                        Bytes.fromHex(o.outputs().get(Keys.DATA)));
+            }
+            return ShellStatus.NOT_FOUND_CLASS.equals(o.outputs().get(Keys.STATUS_CLASS))
+                    ? new Original(false, 0, new byte[0]) : null;
+        }
+        AgentReply r = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
+        if (r.status() == EfiStatus.SUCCESS.value()) {
+            return new Original(true, r.hex("attrs"), r.bytes("data"));
+        }
+        if (r.status() == EfiStatus.BUFFER_TOO_SMALL.value()) {
+            return new Original(true, r.hex("attrs"), null);
+        }
+        return r.status() == EfiStatus.NOT_FOUND.value() ? new Original(false, 0, new byte[0]) : null;
+    }
+
+    /** SetVariable for a restore; true when it succeeded. */
+    private boolean write(VarKey k, long attributes, byte[] data) {
+        if (calls == CallPath.SHELL) {
+            try {
+                return EfiStatus.SUCCESS.efiName().equals(
+                        shellVariables().setVariable(k.name(), k.vendor(), (int) attributes, data).status());
+            } catch (NotObservableException e) {
+                return false;
+            }
+        }
+        return agent().call(AgentRequest.setVariable(k.name(), k.vendor(), (int) attributes, data)).status()
+                == EfiStatus.SUCCESS.value();
+    }
+
+    private static boolean same(Original a, Original b) {
+        return a != null && a.exists() == b.exists()
+                && (!a.exists() || (a.attributes() == b.attributes() && Arrays.equals(a.data(), b.data())));
+    }
+
+    /** Puts every written variable back; true when all of them read back as before. */
+    private boolean restoreTouched() {
+        if (!restorable) {
+            return false;
+        }
+        for (Map.Entry<VarKey, Original> e : new ArrayList<>(touched.entrySet())) {
+            VarKey k = e.getKey();
+            Original o = e.getValue();
+            Original now = read(k);
+            if (now == null) {
+                return false;
+            }
+            if (!same(now, o)) {
+                if (now.exists()) {
+                    write(k, 0, new byte[0]);
+                }
+                if (o.exists() && !write(k, o.attributes(), o.data())) {
+                    return false;
+                }
+                if (!same(read(k), o)) {
+                    return false;
+                }
+            }
+            touched.remove(k);
+        }
+        return true;
+    }
+
+    private String describeTouched() {
+        return touched.keySet().stream().map(k -> k.name() + " (" + k.vendor() + ")").toList().toString();
+    }
+
+    /** The Shell's variable commands of the running machine. */
+    private ShellVariableServices shellVariables() {
+        machineAlive();
+        if (shellVariables == null) {
+            throw new HilException("target " + name() + " has no Shell session; the next scenario starts it again");
+        }
+        return shellVariables;
+    }
+
+    private AgentChannel agent() {
+        machineAlive();
+        if (agent == null) {
+            throw new HilException("target " + name() + " has no agent session; the next scenario starts it again");
+        }
+        return agent;
+    }
+
+    /** A harness failure during a call: the machine is not trusted any more and is replaced at the next start. */
+    protected HilException broken(String what, RuntimeException e) {
+        String why = running() ? "" : whyStopped();
+        stopMachine(true);
+        return new HilException(what + " failed on target " + name() + ": " + e.getMessage()
+                + (why.isBlank() ? "" : " " + why), e);
+    }
+
+    @Override
+    public void scenarioStarted(String scenarioName) {
+        scenarioConsole = lastConsole;
+        scenarioMark = lastConsole != null ? lastConsole.mark() : 0;
+    }
+
+    @Override
+    public List<Artifact> scenarioFinished(boolean failed) {
+        List<Artifact> out = new ArrayList<>();
+        Console c = lastConsole;
+        if (c == null) {
+            return out;
+        }
+        try {
+            // A machine started during the scenario has a console of its own: all of it belongs to the scenario.
+            String transcript = c == scenarioConsole ? c.sinceTimestamped(Math.min(scenarioMark, c.mark()))
+                    : (scenarioConsole != null && scenarioConsole != c
+                    ? scenarioConsole.sinceTimestamped(Math.min(scenarioMark, scenarioConsole.mark()))
+                    + "\n---- new console ----\n" : "") + c.sinceTimestamped(0);
+            out.add(new Artifact("console transcript (" + name() + ")", "text/plain",
+                    transcript.getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            // the console of a machine that is gone: nothing to attach
+        }
+        if (failed && running()) {
+            out.addAll(failureEvidence());
+        }
+        return out;
+    }
+
+    // ---- platform ------------------------------------------------------------------------------------------
+
+    private Observation event(String operation, EfiStatus status, Map<String, String> outputs, long start) {
+        return new Observation(operation, Map.of(), status == null ? null : status.efiName(), outputs, phase.label(),
+                name(), System.nanoTime() - start, null);
+    }
+
+    /** Whether the running session can be taken over by the next scenario after a restore. */
+    protected final boolean sessionReusable() {
+        return console != null && running() && (agent != null || shellVariables != null) && phase == Phase.BOOT;
+    }
+
+    @Override
+    public Observation bootFresh() {
+        long start = System.nanoTime();
+        Map<String, String> out = new LinkedHashMap<>();
+        if (sessionReusable()) {
+            try {
+                if (restoreTouched()) {
+                    out.put("boot", "reused (the variables written since boot were restored)");
+                    return event("BootFresh", null, out, start);
+                }
+            } catch (TransportException | HilException e) {
+                // not restorable: start again below
+            }
+        }
+        try {
+            boot();
+        } catch (RuntimeException e) {
+            throw broken("starting the firmware", e);
+        }
+        out.put("boot", "fresh (" + describeStart(boots) + ")");
+        out.put("calls", calls == CallPath.AGENT ? "raw calls by the UEFI agent" : "UEFI Shell commands");
+        return event("BootFresh", null, out, start);
+    }
+
+    @Override
+    public Observation signalEndOfDxe() {
+        // BDS signals EndOfDxe before it starts the Shell: the firmware is already past it.
+        return event("EndOfDxe", EfiStatus.SUCCESS, Map.of("note", "signalled by the firmware before the Shell started"), System.nanoTime());
+    }
+
+    @Override
+    public Observation signalReadyToBoot() {
+        // Launching the Shell as a boot option signals ReadyToBoot.
+        return event("ReadyToBoot", EfiStatus.SUCCESS, Map.of("note", "signalled by the firmware when it started the Shell"), System.nanoTime());
+    }
+
+    /**
+     * Starts Linux in the running boot: the agent exits to the Shell, which starts the kernel. The kernel's EFI stub
+     * calls ExitBootServices, and the kernel calls SetVirtualAddressMap before it runs /init, so the firmware is in
+     * virtual mode when the guest agent reports ready; the phase is VIRTUAL from here. Variables set in the boot
+     * phase are still there (volatile ones too: the machine did not restart).
+     */
+    @Override
+    public Observation exitBootServices() {
+        if (phase != Phase.BOOT) {
+            throw new NotObservableException(name(), "Linux is already running: its EFI stub made the only"
+                    + " ExitBootServices call of this boot");
+        }
+        requireGuest("ExitBootServices");
+        long start = System.nanoTime();
+        GuestReply.Ready ready;
+        List<String> efiLog;
+        try {
+            Deadline deadline = Deadline.in(bootTimeout);
+            machineAlive();
+            Console c = console;
+            UefiShell s;
+            if (calls == CallPath.AGENT) {
+                agent().call(AgentRequest.exit());
+                // From here the machine is Linux's: whatever happens next, it is not put back for another scenario.
+                restorable = false;
+                c.expect(UefiShell.PROMPT, deadline);
+                s = newShell(c);
+            } else {
+                restorable = false;
+                shellVariables();
+                s = shell;
+            }
+            enterKernelDirectory(s, guest, deadline);
+            c.failOn(Pattern.compile("Kernel panic - not syncing[^\\n]*"), "the Linux guest panicked");
+            c.failOn(Pattern.compile(Pattern.quote(LinuxGuest.FAILED_MARKER) + "[^\\n]*"),
+                    "the Linux guest's /init failed");
+            c.send(LinuxGuest.shellCommand() + "\r");
+            GuestChannel channel = new GuestChannel(c, callTimeout);
+            ready = channel.awaitReady(deadline);
+            if (!ready.efivarfs()) {
+                throw new HilException("the guest agent started without efivarfs mounted; console: "
+                        + c.tail(1500));
+            }
+            efiLog = kernelEfiLog(channel);
+            os = new GuestVariables(name(), channel, () -> phase.label());
+        } catch (RuntimeException e) {
+            throw broken("ExitBootServices (starting Linux)", e);
+        }
+        phase = Phase.VIRTUAL;
+        if (freshStoreOnPowerUp()) {
+            touched.clear();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("note", "called by the EFI stub of Linux " + ready.kernel() + " started from the Shell; the kernel"
+                + " then called SetVirtualAddressMap, so later calls are made in virtual mode");
+        out.put("guestReadyAfterStartMillis", Long.toString((System.nanoTime() - machineStarted) / 1_000_000));
+        out.put("linuxBootMillis", Long.toString((System.nanoTime() - start) / 1_000_000));
+        // Recorded in the phase the call was made in, as every platform event that does not restart the machine.
+        return new Observation("ExitBootServices", Map.of(), EfiStatus.SUCCESS.efiName(), out, Phase.BOOT.label(), name(),
+                System.nanoTime() - start, "guest " + guest.origin() + "\n" + String.join("\n", efiLog));
+    }
+
+    /**
+     * The kernel's EFI lines, read from its log through the guest agent; they must show the runtime services in use
+     * (the EFI system table found and the variable operations registered), else the OS phase would not reach the
+     * firmware at all.
+     */
+    private static List<String> kernelEfiLog(GuestChannel channel) {
+        GuestReply r = channel.call(GuestRequest.klog("efi"));
+        String text = new String(HexFormat.of().parseHex(r.value("lines")), StandardCharsets.UTF_8);
+        List<String> lines = text.lines().toList();
+        boolean systemTable = lines.stream().anyMatch(l -> l.contains("efi: EFI v"));
+        boolean variables = lines.stream().anyMatch(l -> l.contains("Registered efivars operations"));
+        if (!systemTable || !variables) {
+            throw new HilException("the Linux guest does not use the EFI runtime services (kernel log has "
+                    + (systemTable ? "" : "no 'efi: EFI v…' line") + (systemTable || variables ? "" : " and ")
+                    + (variables ? "" : "no 'Registered efivars operations'") + "): " + String.join(" | ", lines));
+        }
+        return lines;
+    }
+
+    /** The kernel made SetVirtualAddressMap while it booted; this records it once. */
+    @Override
+    public Observation setVirtualAddressMap() {
+        if (phase == Phase.BOOT) {
+            throw new NotObservableException(name(), "SetVirtualAddressMap is made by the Linux kernel after"
+                    + " ExitBootServices; before it the agent cannot make it");
+        }
+        if (virtualMapRecorded) {
+            throw new NotObservableException(name(), "the Linux kernel made the only SetVirtualAddressMap call of this"
+                    + " boot; a program cannot make another");
+        }
+        virtualMapRecorded = true;
+        return event("SetVirtualAddressMap", EfiStatus.SUCCESS, Map.of("note",
+                "made by the kernel during its boot, before the guest agent started"), System.nanoTime());
+    }
+
+    /** The guest must be available for the OS phase; under CI=true a missing one fails instead of skipping. */
+    private void requireGuest(String what) {
+        if (guest != null) {
+            return;
+        }
+        String reason = "the OS phase (" + what + ") needs the Linux guest, which cannot be made here: " + guestUnavailable;
+        if ("true".equals(System.getenv("CI"))) {
+            throw new HilException(reason + " (CI=true: a missing component fails the run)");
+        }
+        throw new NotObservableException(name(), reason);
+    }
+
+    /** The OS-phase calls; fails when Linux is not (or no longer) running. */
+    private GuestVariables os() {
+        machineAlive();
+        if (os == null) {
+            throw new HilException("target " + name() + " is in the " + phase.label() + " phase but Linux is not running");
+        }
+        return os;
+    }
+
+    /** Fails when there is no running machine. */
+    protected void machineAlive() {
+        if (console == null || !running()) {
+            String why = console != null ? whyStopped() : "";
+            throw new HilException("target " + name() + " has no running machine"
+                    + (why.isBlank() ? "" : " (" + why + ")") + "; the next scenario starts it again");
+        }
+    }
+
+    /** An OS-phase call: "not observable" passes through, a harness failure breaks the machine. */
+    private Observation inOs(String operation, Function<GuestVariables, Observation> call) {
+        return guarded(operation, () -> call.apply(os()));
+    }
+
+    /** A boot-phase call through the Shell, guarded as {@link #inOs}. */
+    private <T> T inShell(String operation, Function<ShellVariableServices, T> call) {
+        return guarded(operation, () -> call.apply(shellVariables()));
+    }
+
+    private <T> T guarded(String operation, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (NotObservableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw broken(operation, e);
+        }
+    }
+
+    private boolean throughShell() {
+        return phase == Phase.BOOT && calls == CallPath.SHELL;
+    }
+
+    @Override
+    public Optional<Observation> listVariables() {
+        if (phase == Phase.BOOT) {
+            return calls == CallPath.AGENT ? Optional.empty()
+                    : inShell("ListVariables", ShellVariableServices::listVariables);
+        }
+        return Optional.of(inOs("ListVariables", GuestVariables::listVariables));
+    }
+
+    /**
+     * A platform reset: the CPU restarts, the flash (and so every non-volatile variable) stays, RAM and with it every
+     * volatile variable is lost. The agent (or the Shell) starts again.
+     */
+    @Override
+    public Observation reset() {
+        long start = System.nanoTime();
+        try {
+            Deadline deadline = Deadline.in(bootTimeout);
+            machineAlive();
+            Console c = platformReset(deadline);
+            console = c;
+            lastConsole = c;
+            openSession(c, deadline, resetKeepsConsole());
+        } catch (RuntimeException e) {
+            throw broken("ResetSystem", e);
+        }
+        phase = Phase.BOOT;
+        os = null;
+        virtualMapRecorded = false;
+        return event("ResetSystem", null, Map.of(), start);
+    }
+
+    @Override
+    public Observation losePowerDuringNextWrite() {
+        throw new NotObservableException(name(), "the power cannot be cut in the middle of a flash write here");
+    }
+
+    // ---- variable services ---------------------------------------------------------------------------------
+
+    private Observation call(String operation, Map<String, String> inputs, AgentRequest request,
+                             Function<AgentReply, Map<String, String>> outputs) {
+        return call(operation, inputs, request, outputs, () -> { });
+    }
+
+    private Observation call(String operation, Map<String, String> inputs, AgentRequest request,
+                             Function<AgentReply, Map<String, String>> outputs, Runnable before) {
+        AgentReply reply;
+        long start;
+        try {
+            before.run();
+            start = System.nanoTime();
+            reply = agent().call(request);
+        } catch (RuntimeException e) {
+            throw broken(operation, e);
+        }
+        EfiStatus status = EfiStatus.fromValue(reply.status()).orElse(null);
+        String statusName = status != null ? status.efiName() : EfiStatus.describe(reply.status());
+        return new Observation(operation, inputs, statusName, outputs.apply(reply), phase.label(), name(),
+                System.nanoTime() - start, null);
+    }
+
+    private static Map<String, String> inputs(Object... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], String.valueOf(kv[i + 1]));
+        }
+        return m;
+    }
+
+    private static boolean answered(AgentReply r) {
+        return r.status() == EfiStatus.SUCCESS.value() || r.status() == EfiStatus.BUFFER_TOO_SMALL.value();
+    }
+
+    @Override
+    public Observation getVariable(String varName, EfiGuid vendor, long dataSize) {
+        if (phase != Phase.BOOT) {
+            return inOs("GetVariable", g -> g.getVariable(varName, vendor, dataSize));
+        }
+        if (throughShell()) {
+            return inShell("GetVariable", v -> v.getVariable(varName, vendor, dataSize));
+        }
+        long size = dataSize == LARGE_BUFFER ? LARGE_DATA : dataSize;
+        return call("GetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.DATA_SIZE, size),
+                size == 0 ? AgentRequest.getVariable(varName, vendor, 0).withNull(AgentRequest.Pointer.DATA)
+                        : AgentRequest.getVariable(varName, vendor, size),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (answered(r)) {
+                        out.put(Keys.DATA_SIZE, Long.toUnsignedString(r.decimal("size")));
+                        out.put(Keys.ATTRIBUTES, Attributes.format(r.hex("attrs")));
+                    }
+                    if (r.has("data")) {
+                        out.put(Keys.DATA, Bytes.hex(r.bytes("data")));
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public Observation getNextVariableName(String varName, EfiGuid vendor, long nameSize) {
+        if (phase != Phase.BOOT) {
+            return inOs("GetNextVariableName", g -> g.getNextVariableName(varName, vendor, nameSize));
+        }
+        if (throughShell()) {
+            return inShell("GetNextVariableName", v -> v.getNextVariableName(varName, vendor, nameSize));
+        }
+        long size = nameSize == LARGE_BUFFER ? LARGE_NAME : nameSize;
+        return call("GetNextVariableName", inputs(Keys.NAME, varName, Keys.VENDOR, vendor, Keys.NAME_SIZE, size),
+                AgentRequest.getNextVariableName(varName, vendor, size),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (answered(r)) {
+                        out.put(Keys.NAME_SIZE, Long.toUnsignedString(r.decimal("size")));
+                    }
+                    if (r.status() == EfiStatus.SUCCESS.value()) {
+                        out.put(Keys.NAME, r.utf16("name"));
+                        out.put(Keys.VENDOR, r.guid("guid").toString());
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public Observation setVariable(String varName, EfiGuid vendor, int attributes, byte[] data) {
+        if (phase != Phase.BOOT) {
+            if (!freshStoreOnPowerUp()) {
+                // The flash keeps what Linux writes: remember the value to put back at the next start.
+                guarded("SetVariable", () -> {
+                    rememberBeforeWrite(varName, vendor);
+                    return null;
+                });
+            }
+            return inOs("SetVariable", g -> g.setVariable(varName, vendor, attributes, data));
+        }
+        Observation o;
+        if (throughShell()) {
+            // The value to restore is remembered as the Shell reads it before writing (beforeEachWrite).
+            o = inShell("SetVariable", v -> v.setVariable(varName, vendor, attributes, data));
+        } else {
+            o = call("SetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
+                            Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
+                            Keys.DATA, Bytes.hex(data)),
+                    AgentRequest.setVariable(varName, vendor, attributes, data),
+                    r -> Map.of(), () -> rememberBeforeWrite(varName, vendor));
+        }
+        if (OWNED.contains(vendor) && EfiStatus.SUCCESS.efiName().equals(o.status())) {
+            // A write the firmware took under a UEFI-owned GUID may have side effects a restore cannot undo; a
+            // refused one changed nothing.
+            restorable = false;
+        }
+        return o;
+    }
+
+    @Override
+    public Observation queryVariableInfo(int attributes) {
+        if (phase != Phase.BOOT) {
+            return inOs("QueryVariableInfo", g -> g.queryVariableInfo(attributes));
+        }
+        if (throughShell()) {
+            return inShell("QueryVariableInfo", v -> v.queryVariableInfo(attributes));
+        }
+        return call("QueryVariableInfo", inputs(Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL)),
+                AgentRequest.queryVariableInfo(attributes),
+                r -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    if (r.status() == EfiStatus.SUCCESS.value()) {
+                        out.put(Keys.MAX_STORAGE, r.value("max"));
+                        out.put(Keys.REMAINING_STORAGE, r.value("remaining"));
+                        out.put(Keys.MAX_VARIABLE_SIZE, r.value("maxvar"));
+                    }
+                    return out;
+                });
+    }
+}
