@@ -203,8 +203,17 @@ public final class Console implements AutoCloseable {
      * with {@code diagnosis}; the mark stays put, so later expects report it again.
      */
     public void failOn(Pattern pattern, String diagnosis) {
-        failures.add(new FailPattern(Objects.requireNonNull(pattern, "pattern"),
-                Objects.requireNonNull(diagnosis, "diagnosis")));
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(diagnosis, "diagnosis");
+        // The same pattern registered again (a console kept across boots) counts once.
+        if (failures.stream().noneMatch(f -> f.pattern().pattern().equals(pattern.pattern()))) {
+            failures.add(new FailPattern(pattern, diagnosis));
+        }
+    }
+
+    /** Removes a pattern registered with {@link #failOn} (same regular expression); nothing if there is none. */
+    public void removeFailOn(Pattern pattern) {
+        failures.removeIf(f -> f.pattern().pattern().equals(pattern.pattern()));
     }
 
     /**
