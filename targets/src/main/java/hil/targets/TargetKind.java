@@ -26,6 +26,14 @@ public interface TargetKind {
         return capabilities();
     }
 
+    /**
+     * Checks the settings together once each has its type: values that depend on each other or have a syntax of
+     * their own. The first problem is reported with the line of its key.
+     */
+    default java.util.List<hil.targets.labconfig.SettingProblem> check(java.util.Map<String, Object> settings) {
+        return java.util.List.of();
+    }
+
     /** Whether a target of this kind can run here; {@link Availability#reason()} says why not. */
     Availability availability(TargetConfig config);
 

@@ -20,7 +20,7 @@ public record SettingSpec(String key, Type type, boolean required, Object defaul
     }
 
     /** Value types of settings. */
-    public enum Type { STRING, INTEGER, BOOLEAN, PATH, CHOICE, DURATION }
+    public enum Type { STRING, INTEGER, BOOLEAN, PATH, CHOICE, DURATION, REGEX }
 
     public static SettingSpec choice(String key, String defaultValue, List<String> choices, String description) {
         return new SettingSpec(key, Type.CHOICE, false, defaultValue, choices, description);

@@ -35,6 +35,7 @@ final class SettingValues {
             case PATH -> "a file or directory path";
             case CHOICE -> "one of " + String.join(", ", spec.choices());
             case DURATION -> "a duration such as 500ms, 30s, 2m or 1h";
+            case REGEX -> "a Java regular expression";
         };
     }
 
@@ -48,6 +49,7 @@ final class SettingValues {
             case BOOLEAN -> bool(value);
             case PATH -> path(value, file);
             case DURATION -> duration(value);
+            case REGEX -> regex(text);
         };
     }
 
@@ -86,6 +88,15 @@ final class SettingValues {
             Path base = file.toAbsolutePath().getParent();
             return Optional.of(base.resolve(path).normalize());
         } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Object> regex(String value) {
+        try {
+            Pattern.compile(value);
+            return Optional.of(value);
+        } catch (java.util.regex.PatternSyntaxException e) {
             return Optional.empty();
         }
     }

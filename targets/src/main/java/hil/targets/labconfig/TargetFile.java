@@ -177,6 +177,10 @@ final class TargetFile {
                 settings.put(spec.key(), spec.defaultValue());
             }
         }
+        for (SettingProblem problem : kind.check(settings)) {
+            NodeTuple tuple = given.get(problem.key());
+            throw error(tuple != null ? tuple.getValueNode() : at, "settings." + problem.key(), problem.message());
+        }
         return settings;
     }
 

@@ -121,6 +121,8 @@ final class ConsoleBuffer implements TerminalFilter.Sink {
     Match await(List<Pattern> patterns, List<FailPattern> failures, Deadline deadline) {
         lock.lock();
         try {
+            // Silence before this expect started (an idle console between steps) is not held against the target.
+            long started = System.nanoTime();
             while (true) {
                 int from = readMark;
                 Match found = earliest(patterns, from);
@@ -137,9 +139,9 @@ final class ConsoleBuffer implements TerminalFilter.Sink {
                     throw new ConsoleClosedException(endpoint, "stream ended (" + closedReason
                             + ") while waiting for " + describe(patterns), tail(TAIL_CHARS), closedCause);
                 }
-                Deadline stall = stallDeadline();
+                Deadline stall = stallDeadline(started);
                 if (stall != null && stall.remainingNanos() < deadline.remainingNanos()) {
-                    if (!awaitChange(stall) && stallDeadline() != null && stallDeadline().expired()) {
+                    if (!awaitChange(stall) && stallDeadline(started).expired()) {
                         throw new ConsoleStalledException(endpoint, describe(patterns), Duration.ofNanos(stallNanos),
                                 tail(TAIL_CHARS));
                     }
@@ -156,11 +158,11 @@ final class ConsoleBuffer implements TerminalFilter.Sink {
     }
 
     /** Caller holds the lock. The moment the silence limit runs out, or null without a limit. */
-    private Deadline stallDeadline() {
+    private Deadline stallDeadline(long awaitStarted) {
         if (stallNanos <= 0) {
             return null;
         }
-        long left = lastByteNanos + stallNanos - System.nanoTime();
+        long left = Math.max(lastByteNanos, awaitStarted) + stallNanos - System.nanoTime();
         return Deadline.in(Duration.ofNanos(Math.max(0, left)));
     }
 
