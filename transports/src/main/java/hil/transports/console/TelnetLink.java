@@ -47,7 +47,9 @@ import java.util.Objects;
  * refuses or ignores BINARY still gets a working link; {@link #binaryNegotiated()} is then false,
  * {@link #describe()} says what that means for the bytes, and a warning is logged. Commons Net decides how to
  * translate from what <em>we</em> requested: a server that never answers leaves the bytes untranslated, a
- * server that refuses switches the refused direction to NVT translation.
+ * server that refuses switches the refused direction to NVT translation. Checked against QEMU 7.2's
+ * {@code -chardev socket,telnet=on,server=on,wait=on} (with the HMP monitor on it): BINARY was in effect both ways
+ * after one round trip, and {@code "info version\r"} ran with the CR arriving alone.
  *
  * <p>Commons Net's reader thread stays on (its default), so negotiation is answered even while nobody reads.
  * TCP_NODELAY and SO_KEEPALIVE are set as soon as the socket is connected, before the first negotiation goes out.
