@@ -64,7 +64,14 @@ public final class SocketConnector {
         return String.valueOf(address);
     }
 
-    private static SocketChannel connectOnce(SocketAddress address, Deadline deadline) throws IOException {
+    /**
+     * One connection attempt without retry, for callers with their own retry policy (e.g. a console server that
+     * needs a longer backoff): the TCP handshake is bounded by the time left on {@code deadline}. The channel is
+     * returned in blocking mode; on failure it is closed.
+     *
+     * @throws IOException the endpoint refused, is unreachable, or the deadline passed during the handshake
+     */
+    public static SocketChannel connectOnce(SocketAddress address, Deadline deadline) throws IOException {
         SocketChannel channel = address instanceof UnixDomainSocketAddress
                 ? SocketChannel.open(StandardProtocolFamily.UNIX)
                 : SocketChannel.open();
