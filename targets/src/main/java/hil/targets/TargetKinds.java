@@ -1,5 +1,6 @@
 package hil.targets;
 
+import hil.targets.board.BoardKind;
 import hil.targets.qemu.QemuOvmfKind;
 import hil.targets.simulator.SimulatorKind;
 
@@ -9,7 +10,7 @@ import java.util.Optional;
 /** The target kinds this build knows, by their lab-config {@code kind:} name. */
 public final class TargetKinds {
 
-    private static final List<TargetKind> ALL = List.of(new SimulatorKind(), new QemuOvmfKind());
+    private static final List<TargetKind> ALL = List.of(new SimulatorKind(), new QemuOvmfKind(), new BoardKind());
 
     private TargetKinds() {
     }

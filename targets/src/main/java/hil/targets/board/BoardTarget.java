@@ -79,6 +79,8 @@ final class BoardTarget extends ConsoleFirmwareTarget {
     /** Set once the board failed beyond its retries: every later scenario is skipped with this reason. */
     private String outOfService;
     private final List<String> verdicts = new ArrayList<>();
+    /** Power events already attached to an earlier scenario. */
+    private long powerEventsSeen;
 
     private BoardTarget(String name, Set<Capability> capabilities, CallPath calls, BoardSettings settings,
                         LinuxGuest guest, String guestUnavailable, BoardLease lease, Path stateDir, Path tftpRoot,
@@ -147,8 +149,8 @@ final class BoardTarget extends ConsoleFirmwareTarget {
 
     private static Power power(String name, BoardSettings s, Path stateDir) {
         return switch (s.power()) {
-            case "pdudaemon" -> new PdudaemonPower(java.net.URI.create(s.pdudaemonUrl()), s.pdu(), s.pduPort(),
-                    s.powerOffDelay(), s.powerTimeout());
+            case "pdudaemon" -> PdudaemonPower.of(java.net.URI.create(s.pdudaemonUrl()), s.pdu(), s.pduPort(),
+                    s.powerOffDelay());
             case "manual" -> new ManualPower(name, s.powerTimeout());
             default -> {
                 Map<String, String> env = new LinkedHashMap<>();
@@ -156,7 +158,7 @@ final class BoardTarget extends ConsoleFirmwareTarget {
                 env.put("HIL_STATE_DIR", stateDir.toString());
                 env.put("HIL_CONSOLE", s.console().toString());
                 yield new CommandPower(s.powerOn(), s.powerOff(), s.powerCycle(), s.powerOffDelay(), s.powerTimeout(),
-                        env, s.workingDir());
+                        s.workingDir(), env);
             }
         };
     }
@@ -411,7 +413,9 @@ final class BoardTarget extends ConsoleFirmwareTarget {
     @Override
     public List<Artifact> scenarioFinished(boolean failed) {
         List<Artifact> out = new ArrayList<>(super.scenarioFinished(failed));
-        List<String> log = power.events().stream().map(Object::toString).toList();
+        List<String> log = power instanceof CommandPower c ? c.events().stream().skip(powerEventsSeen)
+                .map(PowerEvent::toString).toList() : List.of();
+        powerEventsSeen += log.size();
         if (!log.isEmpty()) {
             out.add(new Artifact("power log (" + name() + ")", "text/plain",
                     String.join("\n", log).getBytes(StandardCharsets.UTF_8)));
