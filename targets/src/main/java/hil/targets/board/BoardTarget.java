@@ -156,7 +156,7 @@ final class BoardTarget extends ConsoleFirmwareTarget {
                 Map<String, String> env = new LinkedHashMap<>();
                 env.put("HIL_BOARD", name);
                 env.put("HIL_STATE_DIR", stateDir.toString());
-                env.put("HIL_CONSOLE", s.console().toString());
+                env.put("HIL_CONSOLE", s.console().in(stateDir).toString());
                 yield new CommandPower(s.powerOn(), s.powerOff(), s.powerCycle(), s.powerOffDelay(), s.powerTimeout(),
                         s.workingDir(), env);
             }
@@ -309,7 +309,7 @@ final class BoardTarget extends ConsoleFirmwareTarget {
     }
 
     private Console open(Deadline deadline) {
-        ConsoleAddress a = settings.console();
+        ConsoleAddress a = settings.console().in(stateDir);
         String label = name() + " console";
         return switch (a.type()) {
             case SERIAL -> SerialConsoles.open(a.device(), settings.baud(), label, deadline);

@@ -15,6 +15,9 @@ record ConsoleAddress(Type type, String device, String host, int port) {
 
     enum Type { SERIAL, TELNET, TCP }
 
+    /** Stands for the board's private state directory in a serial path (a pseudo-terminal link its power-on makes). */
+    static final String STATE_DIR = "${HIL_STATE_DIR}";
+
     private static final Pattern NETWORK = Pattern.compile("(telnet|tcp):(\\[[0-9A-Fa-f:.]+]|[^:\\s\\[\\]]+):(\\d{1,5})");
 
     /** Parses the setting; the message of the exception says what is accepted. */
@@ -22,9 +25,10 @@ record ConsoleAddress(Type type, String device, String host, int port) {
         String value = text == null ? "" : text.strip();
         if (value.startsWith("serial:")) {
             String device = value.substring("serial:".length());
-            if (device.isBlank() || !device.startsWith("/")) {
+            if (device.isBlank() || !(device.startsWith("/") || device.startsWith(STATE_DIR + "/"))) {
                 throw new IllegalArgumentException("'" + value + "': serial: needs an absolute device path, such as"
-                        + " serial:/dev/serial/by-id/usb-FTDI_…-if00-port0");
+                        + " serial:/dev/serial/by-id/usb-FTDI_…-if00-port0, or one in the board's state directory,"
+                        + " serial:" + STATE_DIR + "/console");
             }
             return new ConsoleAddress(Type.SERIAL, device, null, 0);
         }
@@ -39,6 +43,12 @@ record ConsoleAddress(Type type, String device, String host, int port) {
         }
         throw new IllegalArgumentException("'" + value + "' is not a console (accepted: serial:/dev/ttyUSB0,"
                 + " telnet:HOST:PORT for a console server speaking telnet, tcp:HOST:PORT for a raw TCP port)");
+    }
+
+    /** The address with {@code ${HIL_STATE_DIR}} replaced by the board's state directory. */
+    ConsoleAddress in(java.nio.file.Path stateDir) {
+        return device == null || !device.contains(STATE_DIR) ? this
+                : new ConsoleAddress(type, device.replace(STATE_DIR, stateDir.toString()), host, port);
     }
 
     @Override
