@@ -494,6 +494,11 @@ final class BoardTarget extends ConsoleFirmwareTarget {
             return;
         }
         String nic = settings.tftpNic();
+        if (!shell.run("ifconfig -l " + nic, deadline).output().toLowerCase(java.util.Locale.ROOT).contains("mac")) {
+            // Firmware that connects only the devices in its boot order (OVMF with a bootindex) has not started the
+            // network driver yet: connect every driver first.
+            shell.run("connect -r", deadline);
+        }
         ShellResult set = shell.run("ifconfig -s " + nic + " dhcp", deadline);
         if (!set.succeeded()) {
             throw new TftpException("`ifconfig -s " + nic + " dhcp` failed with " + set.lastErrorHex() + ": "
