@@ -232,6 +232,16 @@ public final class BoardKind implements TargetKind {
                 return Availability.yes("no raw calls, variables through Shell commands: " + String.join("; ", agentMissing));
             }
         }
+        // A board leased by another run cannot run here now: say who has it before anything starts.
+        Path leaseDir = config.settings().get(LEASE_DIR) != null ? (Path) config.settings().get(LEASE_DIR)
+                : BoardLease.defaultLeaseDir();
+        if (!BoardLease.heldHere(config.name())) {
+            try (BoardLease probe = BoardLease.acquire(leaseDir, config.name(), Duration.ofSeconds(10))) {
+                // free
+            } catch (BoardBusyException e) {
+                missing.add(e.getMessage());
+            }
+        }
         if ("manual".equals(config.settings().get(POWER)) && System.console() == null) {
             missing.add("power: manual needs an operator at a terminal, and this run is not interactive");
         }

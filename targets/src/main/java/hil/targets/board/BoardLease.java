@@ -212,6 +212,13 @@ public final class BoardLease implements AutoCloseable {
         }
     }
 
+    /** Whether this process already holds a lease of {@code board} (a running target of this run). */
+    public static boolean heldHere(String board) {
+        synchronized (HELD) {
+            return HELD.values().stream().anyMatch(l -> l.board().equals(board));
+        }
+    }
+
     /**
      * Where leases live unless the lab configures a directory: {@code $XDG_RUNTIME_DIR/hil/leases} when
      * {@code XDG_RUNTIME_DIR} is set (a per-user tmpfs, emptied at logout and reboot), else

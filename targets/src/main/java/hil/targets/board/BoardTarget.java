@@ -96,6 +96,12 @@ final class BoardTarget extends ConsoleFirmwareTarget {
 
     /** Leases the board, makes its directories, stages the files to serve and starts the TFTP server. */
     static BoardTarget create(TargetConfig config, BoardSettings s, CallPath calls, Set<Capability> capabilities) {
+        return create(config, s, calls, capabilities, TftpServer.Options.defaults());
+    }
+
+    /** As {@link #create(TargetConfig, BoardSettings, CallPath, Set)} with the TFTP server's options (fault drills). */
+    static BoardTarget create(TargetConfig config, BoardSettings s, CallPath calls, Set<Capability> capabilities,
+                              TftpServer.Options tftpOptions) {
         String name = config.name();
         BoardLease lease = BoardLease.acquire(s.leaseDir() != null ? s.leaseDir() : BoardLease.defaultLeaseDir(), name,
                 Duration.ofSeconds(60));
@@ -126,7 +132,7 @@ final class BoardTarget extends ConsoleFirmwareTarget {
                     unavailable = e.getMessage();
                 }
                 tftp = TftpServer.start(new InetSocketAddress(s.tftpBind(), s.tftpPort()), tftpRoot,
-                        TftpServer.Options.defaults().withMaxBlockSize(Math.max(512, s.tftpBlockSize())));
+                        tftpOptions.withMaxBlockSize(Math.max(512, s.tftpBlockSize())));
             }
             Power power = power(name, s, stateDir);
             return new BoardTarget(name, capabilities, calls, s, guest, unavailable, lease, stateDir, tftpRoot, tftp,
@@ -161,6 +167,11 @@ final class BoardTarget extends ConsoleFirmwareTarget {
                         s.workingDir(), env);
             }
         };
+    }
+
+    /** The board's private state directory (its power scripts keep the machine there), for tests. */
+    Path stateDirForTest() {
+        return stateDir;
     }
 
     /** The TFTP server, for tests. */

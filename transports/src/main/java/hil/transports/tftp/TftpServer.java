@@ -170,7 +170,7 @@ public final class TftpServer implements AutoCloseable {
         }
         TftpServer server = new TftpServer(realRoot, options, listener, bindAddress);
         server.thread.start();
-        LOG.log(System.Logger.Level.INFO, "{0}: serving {1} ({2})", server.endpoint, realRoot, options);
+        LOG.log(System.Logger.Level.DEBUG, "{0}: serving {1} ({2})", server.endpoint, realRoot, options);
         return server;
     }
 
@@ -336,8 +336,9 @@ public final class TftpServer implements AutoCloseable {
     }
 
     private void record(Transfer transfer) {
-        if (transfer.ok()) {
-            LOG.log(System.Logger.Level.INFO, "{0}: sent {1} ({2} bytes, blksize {3}) to {4}", endpoint,
+        if (transfer.ok() || String.valueOf(transfer.error()).startsWith("client sent ERROR 8")) {
+            // ERROR 8 (RFC 2347: options refused) is how EDK II's tftp ends the request that only asked the size.
+            LOG.log(System.Logger.Level.DEBUG, "{0}: sent {1} ({2} bytes, blksize {3}) to {4}", endpoint,
                     transfer.file(), transfer.bytes(), transfer.blockSize(), transfer.client());
         } else {
             LOG.log(System.Logger.Level.WARNING, "{0}: transfer of {1} to {2} failed: {3}", endpoint,
