@@ -3,12 +3,9 @@ package hil.targets.board;
 import hil.targets.InfrastructureException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A private directory per board and run, handed to power commands as {@code HIL_STATE_DIR} (pid files, sockets,
@@ -43,21 +40,9 @@ public final class StateDirectory {
 
     /** Deletes the directory and everything in it, best effort (a file a lingering process removed is fine). */
     public static void delete(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a temporary directory
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // best effort; a file that vanished while walking was deleted by someone else
-        }
+        hil.targets.firmware.Trees.delete(dir);
     }
+
 
     /** The board name as a file-name fragment: anything but letters, digits, '.', '_' and '-' becomes '_'. */
     static String safe(String board) {
