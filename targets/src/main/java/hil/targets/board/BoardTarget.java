@@ -215,8 +215,9 @@ final class BoardTarget extends ConsoleFirmwareTarget {
 
     @Override
     protected HilException broken(String what, RuntimeException e) {
+        boolean consoleGone = console != null && !console.isOpen();
         HilException h = super.broken(what, e);
-        if (find(e, ConsoleClosedException.class) != null && outOfService == null) {
+        if ((consoleGone || find(e, ConsoleClosedException.class) != null) && outOfService == null) {
             // The board went away under the step (power, cable, console server): the lab's failure, not the firmware's.
             String verdict = "CONSOLE_LOST: " + what + " on board " + name() + ": " + e.getMessage();
             verdicts.add(verdict);
@@ -465,10 +466,12 @@ final class BoardTarget extends ConsoleFirmwareTarget {
             if (fetched.contains(file) && sizeOnBoard(shell, file, deadline) == size) {
                 continue;
             }
-            fetch(shell, file, deadline);
+            String said = fetch(shell, file, deadline);
             long onBoard = sizeOnBoard(shell, file, deadline);
             if (onBoard != size) {
-                throw new TftpException("after tftp, " + fs + file + " has " + onBoard + " bytes, hil served " + size);
+                // The Shell's tftp can report success while it printed an error: its words are the diagnosis.
+                throw new TftpException("after tftp, " + fs + file + (onBoard < 0 ? " is missing" : " has " + onBoard
+                        + " bytes") + ", hil served " + size + "; tftp said: " + said);
             }
             fetched.add(file);
         }
@@ -482,7 +485,8 @@ final class BoardTarget extends ConsoleFirmwareTarget {
         }
     }
 
-    private void fetch(UefiShell shell, String file, Deadline deadline) {
+    /** Fetches one file; returns what the Shell's tftp printed, on one line. */
+    private String fetch(UefiShell shell, String file, Deadline deadline) {
         ensureNetwork(shell, deadline);
         int before = tftp.transfers().size();
         String command = "tftp -r " + tftp.port() + " -s " + settings.tftpBlockSize() + " " + settings.tftpAddress()
@@ -495,6 +499,7 @@ final class BoardTarget extends ConsoleFirmwareTarget {
             throw new TftpException("the board could not fetch " + file + " (`" + command + "` ended with "
                     + r.lastErrorHex() + ": " + r.output().strip().replaceAll("\\s+", " ") + ")" + server);
         }
+        return r.output().replaceAll("\\[=*>? *\\]", "").strip().replaceAll("\\s+", " ");
     }
 
     private static final Pattern ADDRESS = Pattern.compile("(?i)ipv4 address\\s*:\\s*(\\d+\\.\\d+\\.\\d+\\.\\d+)");
