@@ -208,8 +208,7 @@ public final class BoardKind implements TargetKind {
         if (set != null) {
             return set;
         }
-        Path base = config.file() == null ? Path.of("lab-config") : config.file().toAbsolutePath().getParent();
-        return base.resolve("../agent").normalize();
+        return AgentBuild.defaultSource(config.file());
     }
 
     static LinuxGuest.Settings guestSettings(TargetConfig config) {

@@ -21,6 +21,22 @@ public final class AgentBuild {
     }
 
     /** What is missing to build the agent, each with the package that provides it. */
+    /**
+     * Where the agent's sources are when lab-config does not say: {@code ../agent} next to the lab-config
+     * directory, else the {@code agent/} of the hil installation (system property {@code hil.home}), so a lab-config
+     * kept anywhere uses the agent that comes with hil.
+     */
+    public static Path defaultSource(Path labConfigFile) {
+        Path base = labConfigFile == null ? Path.of("lab-config") : labConfigFile.toAbsolutePath().getParent();
+        Path beside = base.resolve("../agent").normalize();
+        String home = System.getProperty("hil.home");
+        if (!java.nio.file.Files.isDirectory(beside) && home != null
+                && java.nio.file.Files.isDirectory(Path.of(home, "agent"))) {
+            return Path.of(home, "agent");
+        }
+        return beside;
+    }
+
     public static List<String> missing(Path source) {
         List<String> missing = new ArrayList<>();
         if (!Files.isRegularFile(source.resolve("build.sh"))) {

@@ -110,9 +110,8 @@ public final class QemuOvmfKind implements TargetKind {
         if (s.agentSource() != null) {
             return s;
         }
-        Path base = config.file() == null ? Path.of("lab-config") : config.file().toAbsolutePath().getParent();
         return new QemuSettings(s.qemu(), s.code(), s.vars(), s.machine(), s.accel(), s.memoryMiB(),
-                base.resolve("../agent").normalize(), s.bootTimeout(), s.callTimeout(), s.keepFailed());
+                AgentBuild.defaultSource(config.file()), s.bootTimeout(), s.callTimeout(), s.keepFailed());
     }
 
     /** Where the OS phase's Linux guest comes from. */
