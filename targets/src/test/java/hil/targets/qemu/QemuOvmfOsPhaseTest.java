@@ -72,7 +72,7 @@ class QemuOvmfOsPhaseTest {
         assertEquals("boot", ebs.phase());
         assertEquals(Phase.VIRTUAL, target.phase());
         assertTrue(ebs.transcript().contains("Registered efivars operations"), ebs.transcript());
-        assertTrue(Long.parseLong(ebs.outputs().get("guestReadyAfterQemuStartMillis")) > 0);
+        assertTrue(Long.parseLong(ebs.outputs().get("guestReadyAfterStartMillis")) > 0);
         assertEquals("EFI_SUCCESS", target.setVirtualAddressMap().status());
         assertThrows(NotObservableException.class, () -> target.setVirtualAddressMap());
         assertThrows(NotObservableException.class, () -> target.exitBootServices());
