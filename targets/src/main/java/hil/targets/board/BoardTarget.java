@@ -223,6 +223,13 @@ final class BoardTarget extends ConsoleFirmwareTarget {
             verdicts.add(verdict);
             return new BoardOutOfServiceException(name(), verdict, false);
         }
+        if (find(e, ConsoleStalledException.class) != null && outOfService == null) {
+            // Nothing at all for the stall limit while the board was starting something (Linux, the Shell): the
+            // same verdict as a stalled boot, the lab's; the next scenario power-cycles the board.
+            String verdict = "STALLED: " + what + " on board " + name() + ": " + e.getMessage();
+            verdicts.add(verdict);
+            return new BoardOutOfServiceException(name(), verdict, false);
+        }
         return h;
     }
 
