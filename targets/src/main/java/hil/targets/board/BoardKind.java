@@ -214,8 +214,7 @@ public final class BoardKind implements TargetKind {
     static LinuxGuest.Settings guestSettings(TargetConfig config) {
         Path cache = (Path) config.settings().get(GUEST_CACHE);
         String kernelPackage = (String) config.settings().get(GUEST_KERNEL_PACKAGE);
-        return new LinuxGuest.Settings(cache != null ? cache : GuestComponents.defaultCache(),
-                kernelPackage != null ? kernelPackage : GuestComponents.DEFAULT_KERNEL_PACKAGE, agentSource(config));
+        return LinuxGuest.Settings.of(cache, kernelPackage, agentSource(config));
     }
 
     @Override

@@ -340,11 +340,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     private Original read(VarKey k) {
         if (phase != Phase.BOOT) {
             Observation o = os().getVariable(k.name(), k.vendor(), LARGE_BUFFER);
-            if (EfiStatus.SUCCESS.efiName().equals(o.status())) {
-                return new Original(true, Attributes.parse(o.outputs().get(Keys.ATTRIBUTES)),
-                        Bytes.fromHex(o.outputs().get(Keys.DATA)));
-            }
-            return EfiStatus.NOT_FOUND.efiName().equals(o.status()) ? new Original(false, 0, new byte[0]) : null;
+            return stored(o, EfiStatus.NOT_FOUND.efiName().equals(o.status()));
         }
         if (calls == CallPath.SHELL) {
             Observation o;
@@ -353,12 +349,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             } catch (NotObservableException e) {
                 return null;
             }
-            if (EfiStatus.SUCCESS.efiName().equals(o.status())) {
-                return new Original(true, Attributes.parse(o.outputs().get(Keys.ATTRIBUTES)),
-                        Bytes.fromHex(o.outputs().get(Keys.DATA)));
-            }
-            return ShellStatus.NOT_FOUND_CLASS.equals(o.outputs().get(Keys.STATUS_CLASS))
-                    ? new Original(false, 0, new byte[0]) : null;
+            return stored(o, ShellStatus.NOT_FOUND_CLASS.equals(o.outputs().get(Keys.STATUS_CLASS)));
         }
         AgentReply r = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
         if (r.status() == EfiStatus.SUCCESS.value()) {
@@ -368,6 +359,18 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             return new Original(true, r.hex("attrs"), null);
         }
         return r.status() == EfiStatus.NOT_FOUND.value() ? new Original(false, 0, new byte[0]) : null;
+    }
+
+    /**
+     * A variable from a large-enough GetVariable observation: its value on success, absent when {@code missing}
+     * (how that call path says "not found"), else unknown (null).
+     */
+    private static Original stored(Observation o, boolean missing) {
+        if (EfiStatus.SUCCESS.efiName().equals(o.status())) {
+            return new Original(true, Attributes.parse(o.outputs().get(Keys.ATTRIBUTES)),
+                    Bytes.fromHex(o.outputs().get(Keys.DATA)));
+        }
+        return missing ? new Original(false, 0, new byte[0]) : null;
     }
 
     /** SetVariable for a restore; true when it succeeded. */

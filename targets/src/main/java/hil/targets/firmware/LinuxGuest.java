@@ -43,6 +43,12 @@ public final class LinuxGuest {
 
     /** Where to find the guest's parts. */
     public record Settings(Path cache, String kernelPackage, Path agentSource) {
+
+        /** The settings of a lab-config entry, with the defaults for what it leaves out (null). */
+        public static Settings of(Path cache, String kernelPackage, Path agentSource) {
+            return new Settings(cache != null ? cache : GuestComponents.defaultCache(),
+                    kernelPackage != null ? kernelPackage : GuestComponents.DEFAULT_KERNEL_PACKAGE, agentSource);
+        }
     }
 
     private final Path kernel;

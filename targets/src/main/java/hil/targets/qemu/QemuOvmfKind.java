@@ -118,9 +118,7 @@ public final class QemuOvmfKind implements TargetKind {
     static LinuxGuest.Settings guestSettingsOf(TargetConfig config) {
         Path cache = (Path) config.settings().get(GUEST_CACHE);
         String kernelPackage = (String) config.settings().get(GUEST_KERNEL_PACKAGE);
-        return new LinuxGuest.Settings(cache != null ? cache : GuestComponents.defaultCache(),
-                kernelPackage != null ? kernelPackage : GuestComponents.DEFAULT_KERNEL_PACKAGE,
-                settingsOf(config).agentSource());
+        return LinuxGuest.Settings.of(cache, kernelPackage, settingsOf(config).agentSource());
     }
 
     /**
