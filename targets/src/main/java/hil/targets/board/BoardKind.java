@@ -58,6 +58,7 @@ public final class BoardKind implements TargetKind {
     static final String BOOT_TIMEOUT = "boot-timeout";
     static final String CALL_TIMEOUT = "call-timeout";
     static final String BOOT_RETRIES = "boot-retries";
+    static final String SHELL_PROMPT = "shell-prompt";
     static final String LEASE_DIR = "lease-dir";
     static final String GUEST_CACHE = "guest-cache";
     static final String GUEST_KERNEL_PACKAGE = "guest-kernel-package";
@@ -100,6 +101,8 @@ public final class BoardKind implements TargetKind {
                 SettingSpec.optional(AGENT_SOURCE, Type.PATH, null, "directory of the UEFI agent sources (default: ../agent from lab-config)"),
                 SettingSpec.optional(AGENT_ARGUMENTS, Type.STRING, "", "arguments for the agent (qemu-uart-fifo on QEMU only)"),
                 SettingSpec.optional(BANNER, Type.REGEX, DEFAULT_BANNER, "text printed at every boot; seen mid-step it means the board reset"),
+                SettingSpec.optional(SHELL_PROMPT, Type.REGEX, hil.transports.shell.UefiShell.DEFAULT_PROMPT,
+                        "the UEFI Shell's prompt at a line's start (default: EDK II's Shell> and FS0:\\> forms)"),
                 SettingSpec.optional(ERROR_PATTERNS, Type.REGEX, DEFAULT_ERRORS, "console text that means the firmware broke"),
                 SettingSpec.optional(TX_CHUNK, Type.INTEGER, 16L, "characters typed at once (a 16550 FIFO holds 16); 0: no pacing"),
                 SettingSpec.optional(TX_DELAY, Type.DURATION, Duration.ofMillis(20), "pause between typed chunks"),

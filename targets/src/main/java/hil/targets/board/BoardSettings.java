@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 record BoardSettings(ConsoleAddress console, int baud, String power, String powerOn, String powerOff,
                      String powerCycle, Duration powerOffDelay, Duration powerTimeout, String pdudaemonUrl, String pdu,
                      int pduPort, String tftpAddress, int tftpPort, String tftpBind, String tftpFs, String tftpNic,
-                     int tftpBlockSize, Path agentSource, String agentArguments, Pattern banner, Pattern errors,
+                     int tftpBlockSize, Path agentSource, String agentArguments, Pattern banner, String shellPrompt, Pattern errors,
                      int txChunk, Duration txDelay, Duration silentTimeout, Duration stallTimeout,
                      Duration bootTimeout, Duration callTimeout, int bootRetries, Path leaseDir, Path workingDir) {
 
@@ -40,6 +40,7 @@ record BoardSettings(ConsoleAddress console, int baud, String power, String powe
                 BoardKind.agentSource(c),
                 (String) s.get(BoardKind.AGENT_ARGUMENTS),
                 Pattern.compile((String) s.get(BoardKind.BANNER)),
+                (String) s.get(BoardKind.SHELL_PROMPT),
                 Pattern.compile((String) s.get(BoardKind.ERROR_PATTERNS)),
                 ((Long) s.get(BoardKind.TX_CHUNK)).intValue(),
                 (Duration) s.get(BoardKind.TX_DELAY),

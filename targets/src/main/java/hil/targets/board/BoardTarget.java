@@ -73,7 +73,12 @@ final class BoardTarget extends ConsoleFirmwareTarget {
     private final Power power;
     /** Files fetched onto the board in this run, by name, with their size. */
     private final Set<String> fetched = new HashSet<>();
+    /** How long a network console's session may take to show that it ended with the power. */
+    private static final Duration SESSION_GRACE = Duration.ofMillis(300);
+
     private Console console;
+    /** The real path of the serial device the console was opened on; null for a network console. */
+    private String consoleDevice;
     private boolean poweredOn;
     private boolean networkUp;
     /** Set once the board failed beyond its retries: every later scenario is skipped with this reason. */
@@ -288,12 +293,17 @@ final class BoardTarget extends ConsoleFirmwareTarget {
         }
         power.off();
         poweredOn = false;
-        closeConsole();
         if (!settings.powerOffDelay().isZero()) {
             pause(settings.powerOffDelay());
         }
+        // One reader for the whole run: a console that outlives the power cycle (a USB serial adapter, a console
+        // server's session) is kept, so nothing between two boots is lost. One that went with the power (the
+        // server closed the session, the device node went away or is another one now) is opened again.
+        if (console != null && !consoleOutlivesPower()) {
+            closeConsole();
+        }
         // A console server that is already there is opened before power-on, so no byte of the boot is lost.
-        Console c = tryOpen(Deadline.in(PROBE));
+        Console c = console != null ? console : tryOpen(Deadline.in(PROBE));
         long before = c != null ? c.bytesReceived() : 0;
         if (c != null) {
             c.skip();
@@ -319,6 +329,35 @@ final class BoardTarget extends ConsoleFirmwareTarget {
         return powerUp(deadline);
     }
 
+    /**
+     * Whether the open console is still the board's: open, and for a serial console the same device node (a pty
+     * or a USB adapter that appeared again with the power is another file, found by its real path).
+     */
+    private boolean consoleOutlivesPower() {
+        if (consoleDevice == null) {
+            // A network console: a server that went with the power has closed the session by now, or will have
+            // within moments (its end of file may still be on the way to the reader).
+            long end = System.nanoTime() + SESSION_GRACE.toNanos();
+            while (console.isOpen() && System.nanoTime() < end) {
+                pause(Duration.ofMillis(20));
+            }
+            return console.isOpen();
+        }
+        if (!console.isOpen()) {
+            return false;
+        }
+        return consoleDevice.equals(realPath(settings.console().in(stateDir).device()));
+    }
+
+    /** The real path of a device node, or null when it is not there. */
+    private static String realPath(String device) {
+        try {
+            return java.nio.file.Path.of(device).toRealPath().toString();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
     private Console tryOpen(Deadline deadline) {
         try {
             return open(deadline);
@@ -330,8 +369,13 @@ final class BoardTarget extends ConsoleFirmwareTarget {
     private Console open(Deadline deadline) {
         ConsoleAddress a = settings.console().in(stateDir);
         String label = name() + " console";
+        consoleDevice = null;
         return switch (a.type()) {
-            case SERIAL -> SerialConsoles.open(a.device(), settings.baud(), label, deadline);
+            case SERIAL -> {
+                Console c = SerialConsoles.open(a.device(), settings.baud(), label, deadline);
+                consoleDevice = realPath(a.device());
+                yield c;
+            }
             case TELNET -> NetworkConsoles.telnet(a.host(), a.port(), label, deadline);
             case TCP -> NetworkConsoles.tcp(a.host(), a.port(), label, deadline);
         };
@@ -374,6 +418,11 @@ final class BoardTarget extends ConsoleFirmwareTarget {
     @Override
     protected void sessionUp(Console c) {
         c.failOn(settings.banner(), "UNEXPECTED_RESET: the board printed its boot banner again mid-step");
+    }
+
+    @Override
+    protected String shellPrompt() {
+        return settings.shellPrompt();
     }
 
     @Override

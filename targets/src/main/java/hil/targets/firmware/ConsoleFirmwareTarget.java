@@ -166,6 +166,11 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         return List.of();
     }
 
+    /** The UEFI Shell's prompt (a regular expression matched at a line's start); EDK II's by default. */
+    protected String shellPrompt() {
+        return UefiShell.DEFAULT_PROMPT;
+    }
+
     /** Pacing of what is typed into the Shell; the Shell driver's defaults unless a subclass knows better. */
     protected void pace(Console console) {
     }
@@ -289,7 +294,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     }
 
     private UefiShell newShell(Console c) {
-        UefiShell s = new UefiShell(c);
+        UefiShell s = new UefiShell(c, shellPrompt());
         pace(c);
         return s;
     }
@@ -552,8 +557,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                 agent().call(AgentRequest.exit());
                 // From here the machine is Linux's: whatever happens next, it is not put back for another scenario.
                 restorable = false;
-                c.expect(UefiShell.PROMPT, deadline);
                 s = newShell(c);
+                c.expect(s.prompt(), deadline);
             } else {
                 restorable = false;
                 shellVariables();

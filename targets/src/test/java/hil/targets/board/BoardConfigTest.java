@@ -138,6 +138,13 @@ class BoardConfigTest {
                   banner: "UEFI (Shell"
                 """);
         assertTrue(e.contains("settings.banner: 'UEFI (Shell' is not accepted (expected a Java regular expression)"), e);
+        String p = error("""
+                  console: tcp:localhost:7000
+                  power-on: on
+                  power-off: off
+                  shell-prompt: "[Board> "
+                """);
+        assertTrue(p.contains("b.yaml:7: settings.shell-prompt: '[Board> ' is not accepted"), p);
     }
 
     @Test

@@ -35,18 +35,12 @@ import java.util.regex.Pattern;
 public final class UefiShell {
 
     /**
-     * The prompt: {@code Shell> } before any file system is selected, else the current directory such as
-     * {@code FS0:\> } or {@code fs1:\efi\> }.
+     * EDK II's prompt: {@code Shell> } before any file system is selected, else the current directory such as
+     * {@code FS0:\\> } or {@code fs1:\\efi\\> }. A regular expression for one line's start, without anchors.
      */
-    private static final String PROMPT_TEXT = "(?:Shell|[A-Za-z][A-Za-z0-9]*:\\\\[^\\n>]*)> ";
-    /** The prompt at the start of a line. */
-    public static final Pattern PROMPT = Pattern.compile("(?m)^" + PROMPT_TEXT);
-    /**
-     * A prompt glued to the end of unterminated output (a command that printed no final line end): only
-     * trusted as the last thing received.
-     */
-    private static final Pattern PROMPT_AT_END = Pattern.compile(PROMPT_TEXT + "\\z");
-    private static final Pattern PROMPT_BEFORE_END = Pattern.compile(PROMPT_TEXT + "$");
+    public static final String DEFAULT_PROMPT = "(?:Shell|[A-Za-z][A-Za-z0-9]*:\\\\[^\\n>]*)> ";
+    /** EDK II's prompt at the start of a line. */
+    public static final Pattern PROMPT = Pattern.compile("(?m)^" + DEFAULT_PROMPT);
     /** The first line the Shell prints when it starts: a boot reached the Shell. */
     public static final Pattern BANNER = Pattern.compile("UEFI Interactive Shell v[0-9.]+");
     /** Printed once a second while the Shell waits before running startup.nsh. */
@@ -75,20 +69,51 @@ public final class UefiShell {
     private static final String ENTER = "\r";
 
     private final Console console;
+    /** The prompt at the start of a line. */
+    private final Pattern prompt;
+    /**
+     * A prompt glued to the end of unterminated output (a command that printed no final line end): only
+     * trusted as the last thing received.
+     */
+    private final Pattern promptAtEnd;
+    private final Pattern promptBeforeEnd;
     /** Distinguishes this driver's markers from those of an earlier driver on the same transcript. */
     private final String session;
     private int sequence;
 
-    /** A driver for the Shell on {@code console}; sets the console's pacing to the defaults above. */
+    /** A driver for EDK II's Shell on {@code console}; sets the console's pacing to the defaults above. */
     public UefiShell(Console console) {
-        this(console, Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
+        this(console, DEFAULT_PROMPT);
+    }
+
+    /**
+     * A driver for a Shell whose prompt is {@code promptRegex} (matched at a line's start, e.g. a vendor's Shell
+     * build with another prompt); sets the console's pacing to the defaults above.
+     *
+     * @throws java.util.regex.PatternSyntaxException when the prompt is not a regular expression
+     */
+    public UefiShell(Console console, String promptRegex) {
+        this(console, promptRegex, Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
     }
 
     /** With a fixed marker session, so a recorded transcript can be replayed. */
-    UefiShell(Console console, String session) {
+    static UefiShell withSession(Console console, String session) {
+        return new UefiShell(console, DEFAULT_PROMPT, session);
+    }
+
+    private UefiShell(Console console, String promptRegex, String session) {
         this.console = Objects.requireNonNull(console, "console");
         this.session = Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(promptRegex, "promptRegex");
+        this.prompt = Pattern.compile("(?m)^(?:" + promptRegex + ")");
+        this.promptAtEnd = Pattern.compile("(?:" + promptRegex + ")\\z");
+        this.promptBeforeEnd = Pattern.compile("(?:" + promptRegex + ")$");
         console.setPacing(DEFAULT_PACING_CHUNK, DEFAULT_PACING_PAUSE);
+    }
+
+    /** The prompt this driver waits for, at the start of a line. */
+    public Pattern prompt() {
+        return prompt;
     }
 
     /** What to do when the Shell offers to run {@code startup.nsh}. */
@@ -121,8 +146,8 @@ public final class UefiShell {
     public void awaitPrompt(Deadline deadline, StartupScript startup) {
         boolean answered = false;
         while (true) {
-            Match match = console.expectAny(deadline, STARTUP_COUNTDOWN, PROMPT);
-            if (match.pattern() == PROMPT) {
+            Match match = console.expectAny(deadline, STARTUP_COUNTDOWN, prompt);
+            if (match.pattern() == prompt) {
                 return;
             }
             if (!answered) {
@@ -148,7 +173,7 @@ public final class UefiShell {
 
         console.send("echo " + split(beginMarker) + ENTER);
         console.expect(Pattern.compile("(?m)^" + Pattern.quote(beginMarker) + "\n"), deadline);
-        console.expect(PROMPT, deadline);
+        console.expect(prompt, deadline);
 
         console.send(command + ENTER);
         console.expect(LINE_END, deadline);
@@ -169,7 +194,7 @@ public final class UefiShell {
 
     private void awaitCommandEnd(Deadline deadline) {
         while (true) {
-            Match match = console.expectAny(deadline, PROMPT, PROMPT_AT_END, PAGER);
+            Match match = console.expectAny(deadline, prompt, promptAtEnd, PAGER);
             if (match.pattern() != PAGER) {
                 return;
             }
@@ -181,15 +206,15 @@ public final class UefiShell {
      * The command output in {@code region} (from the end of the command's echo to the end marker's output):
      * everything before the prompt that precedes the typed end-marker line, without pager prompts.
      */
-    private static String output(String region, String endLine) {
+    private String output(String region, String endLine) {
         int typed = region.lastIndexOf(endLine);
         if (typed < 0) {
             throw new ShellParseException("the echo of '" + endLine + "' is missing before its output; "
                     + "console output was lost:\n" + region);
         }
         String beforeTyped = region.substring(0, typed);
-        Matcher prompt = PROMPT_BEFORE_END.matcher(beforeTyped);
-        String output = prompt.find() ? beforeTyped.substring(0, prompt.start()) : beforeTyped;
+        Matcher last = promptBeforeEnd.matcher(beforeTyped);
+        String output = last.find() ? beforeTyped.substring(0, last.start()) : beforeTyped;
         output = PAGER_PROMPT.matcher(output).replaceAll("");
         return output.endsWith("\n") ? output.substring(0, output.length() - 1) : output;
     }

@@ -192,6 +192,23 @@ class UefiShellTest {
     }
 
     @Test
+    void aShellWithAnotherPromptIsDrivenWhenTheBoardSaysWhichPrompt() {
+        FakeUefiShell vendor = new FakeUefiShell().withPrompt("Board 2.1 $ ");
+        vendor.respond("setvar X =01", Response.of(0x3));
+        try (Console c = Console.over(vendor.screen(), vendor.keyboard(), "vendor")) {
+            UefiShell edk2 = new UefiShell(c);
+            vendor.bootToCountdown("");
+            assertThrows(RuntimeException.class, () -> edk2.awaitPrompt(Deadline.in(Duration.ofMillis(400))),
+                    "EDK II's prompt pattern must not match another Shell's prompt");
+
+            UefiShell board = new UefiShell(c, "Board [0-9.]+ \\$ ");
+            ShellResult result = board.run("setvar X =01", soon());
+
+            assertEquals(new ShellResult("", 0x3), result);
+        }
+    }
+
+    @Test
     void onlyOneCommandLineIsAccepted() {
         assertThrows(IllegalArgumentException.class, () -> shell.run("echo a\recho b", soon()));
     }
@@ -202,7 +219,7 @@ class UefiShellTest {
         replay.feed(Fixtures.bytes("ovmf-boot-to-prompt.raw"));
         replay.feed(Fixtures.bytes("ovmf-shell-session.raw"));
         try (Console recorded = Console.over(replay, OutputStream.nullOutputStream(), "replay")) {
-            UefiShell real = new UefiShell(recorded, "5eed");
+            UefiShell real = UefiShell.withSession(recorded, "5eed");
             recorded.setPacing(0, Duration.ZERO);
 
             real.awaitPrompt(soon());

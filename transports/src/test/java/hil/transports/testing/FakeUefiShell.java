@@ -35,6 +35,7 @@ public final class FakeUefiShell {
     private enum Mode { COUNTDOWN, PROMPT, PAGER }
 
     private static final String PROMPT = "\u001b[1m\u001b[33m\u001b[40mShell> \u001b[0m\u001b[37m\u001b[40m";
+    private String prompt = PROMPT;
 
     private final ByteQueueInputStream screen = new ByteQueueInputStream();
     private final Map<String, Response> responses = new HashMap<>();
@@ -46,6 +47,12 @@ public final class FakeUefiShell {
     private long lastError;
     private int row = 5;
     private String startupScriptOutput = "";
+
+    /** A Shell build whose prompt is {@code text} (plain) instead of EDK II's coloured {@code Shell> }. */
+    public FakeUefiShell withPrompt(String text) {
+        prompt = text;
+        return this;
+    }
 
     /** What the console reads: the fake's screen output. */
     public ByteQueueInputStream screen() {
@@ -163,7 +170,7 @@ public final class FakeUefiShell {
 
     private void prompt() {
         row++;
-        print("\u001b[" + row + ";01H" + PROMPT);
+        print("\u001b[" + row + ";01H" + prompt);
     }
 
     private void print(String text) {
