@@ -1,6 +1,7 @@
 package hil.steps;
 
 import hil.reports.model.Observation;
+import hil.simulator.platform.MemoryType;
 import hil.simulator.smm.CommLayout;
 import hil.simulator.smm.VarCheckPolicyMmi;
 import hil.simulator.smm.VariablePolicyEntry;
@@ -11,9 +12,11 @@ import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.simulator.uefi.Ucs2;
 import hil.targets.SmmMailbox;
+import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
 
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -25,9 +28,18 @@ import java.util.function.Function;
 public final class SmmSteps {
 
     private final ScenarioState state;
+    /** What the scenario's raw buffers are allocated as; VariableSmmRuntimeDxe's runtime pool until a step says. */
+    private MemoryType bufferMemory = SmmMailbox.DEFAULT_BUFFER_MEMORY;
 
     public SmmSteps(ScenarioState state) {
         this.state = state;
+    }
+
+    @Given("the communicate buffer is in {word} memory")
+    public void bufferMemory(String type) {
+        bufferMemory = Arrays.stream(MemoryType.values()).filter(t -> t.efiName().equals(type)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("'" + type + "' is not an EFI_MEMORY_TYPE name (e.g. "
+                        + "EfiRuntimeServicesData, EfiACPIMemoryNVS, EfiBootServicesData, EfiReservedMemoryType)"));
     }
 
     private SmmMailbox mailbox() {
@@ -43,7 +55,8 @@ public final class SmmSteps {
 
     private void send(byte[] message, long commSize) {
         byte[] buffer = SmmMessages.padded(message, commSize);
-        call(m -> m.communicate(buffer, commSize));
+        MemoryType memory = bufferMemory;
+        call(m -> m.communicate(buffer, commSize, memory));
     }
 
     // ---- raw variable messages ----------------------------------------------------------------------------

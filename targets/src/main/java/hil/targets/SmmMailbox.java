@@ -3,6 +3,7 @@ package hil.targets;
 import hil.reports.model.Observation;
 import hil.simulator.smm.CommLayout;
 import hil.simulator.smm.VarCheckPolicyMmi;
+import hil.simulator.platform.MemoryType;
 import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
@@ -33,6 +34,8 @@ public interface SmmMailbox {
         public static final String FUNCTION = "function";
         /** Input: CommSize as passed; output: CommSize after the call (unsigned decimal). */
         public static final String COMM_SIZE = "commSize";
+        /** Input: the EFI_MEMORY_TYPE the buffer was allocated as, e.g. {@code EfiRuntimeServicesData}. */
+        public static final String MEMORY_TYPE = "memoryType";
         /** Input: the bytes sent (hex). */
         public static final String BUFFER = "buffer";
         /** Input: a VARIABLE_POLICY_ENTRY (hex). */
@@ -53,7 +56,20 @@ public interface SmmMailbox {
      * follows. The buffer's bytes are all the memory there is: a CommSize beyond them makes the buffer run out of
      * its region. The observation's status is Communicate's own; see {@link #inputs} and {@link #outputs}.
      */
-    Observation communicate(byte[] buffer, long commSize);
+    default Observation communicate(byte[] buffer, long commSize) {
+        return communicate(buffer, commSize, DEFAULT_BUFFER_MEMORY);
+    }
+
+    /**
+     * Communicate with the buffer in memory of the given type, as a caller that allocated it so (after
+     * SmmReadyToLock, EDK II's SmmMemLib accepts only buffers in regions of the memory map taken then:
+     * EfiRuntimeServicesData, EfiACPIMemoryNVS and the like; a buffer in EfiBootServicesData is refused).
+     * The observation's inputs name the type (key {@link Keys#MEMORY_TYPE}).
+     */
+    Observation communicate(byte[] buffer, long commSize, MemoryType memory);
+
+    /** Where VariableSmmRuntimeDxe keeps its buffer (AllocateRuntimePool): the default for a raw buffer. */
+    MemoryType DEFAULT_BUFFER_MEMORY = MemoryType.RUNTIME_SERVICES_DATA;
 
     /** EDKII_VARIABLE_LOCK_PROTOCOL.RequestToLock. */
     Observation requestToLock(String name, EfiGuid vendor);
@@ -67,8 +83,11 @@ public interface SmmMailbox {
     /** EDKII_VARIABLE_POLICY_PROTOCOL.DisableVariablePolicy. */
     Observation disableVariablePolicy();
 
-    /** The canonical inputs of {@link #communicate}: header GUID, Function or Command, CommSize and the bytes. */
-    static Map<String, String> inputs(byte[] buffer, long commSize) {
+    /**
+     * The canonical inputs of {@link #communicate}: header GUID, Function or Command, CommSize, the buffer's
+     * memory type and the bytes.
+     */
+    static Map<String, String> inputs(byte[] buffer, long commSize, MemoryType memory) {
         Map<String, String> in = new LinkedHashMap<>();
         if (buffer.length >= EfiGuid.SIZE) {
             EfiGuid guid = EfiGuid.read(buffer, CommLayout.MM_HEADER_GUID);
@@ -81,6 +100,7 @@ public interface SmmMailbox {
             }
         }
         in.put(Keys.COMM_SIZE, Long.toUnsignedString(commSize));
+        in.put(Keys.MEMORY_TYPE, memory.efiName());
         in.put(Keys.BUFFER, Bytes.hex(buffer));
         return in;
     }

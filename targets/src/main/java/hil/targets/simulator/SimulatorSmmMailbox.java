@@ -2,6 +2,7 @@ package hil.targets.simulator;
 
 import hil.reports.model.Observation;
 import hil.simulator.flash.PowerLossException;
+import hil.simulator.platform.MemoryType;
 import hil.simulator.platform.SimulatedPlatform;
 import hil.simulator.smm.SmmCommunication;
 import hil.simulator.smm.SmmVariableHandler;
@@ -73,9 +74,9 @@ final class SimulatorSmmMailbox implements SmmMailbox {
     }
 
     @Override
-    public Observation communicate(byte[] buffer, long commSize) {
+    public Observation communicate(byte[] buffer, long commSize, MemoryType type) {
         byte[] memory = buffer.clone();
-        return direct(Keys.COMMUNICATE, SmmMailbox.inputs(buffer, commSize), () -> {
+        return direct(Keys.COMMUNICATE, SmmMailbox.inputs(buffer, commSize, type), () -> {
             SmmCommunication.Result r = smm().communicate(memory, 0, commSize);
             return new Outcome(r.status(), SmmMailbox.outputs(memory, r.commSize()));
         });
