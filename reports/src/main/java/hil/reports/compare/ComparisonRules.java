@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  *
  * <p>A call made through the UEFI Shell that failed has no EFI status, only the Shell's ({@value #SHELL_PREFIX}…
  * status classes, e.g. {@code shell-access-denied}): it stands for "some EFI error", so where one target's status is
- * such a class, statuses are compared as success or error ({@link #comparable}).
+ * such a class, statuses are compared as success or error ({@link #comparable}). An event a target's firmware
+ * signalled by itself before the test could act ({@value Observation.Keys#ALREADY_SIGNALLED}) agrees with the same event
+ * signalled successfully by another target.
  */
 final class ComparisonRules {
 
@@ -81,7 +83,7 @@ final class ComparisonRules {
     static Map<String, String> fields(Observation o, Touched touched) {
         Map<String, String> fields = new LinkedHashMap<>();
         String statusClass = o.outputs().get(Keys.STATUS_CLASS);
-        if (statusClass != null && statusClass.startsWith(SHELL_PREFIX)) {
+        if (statusClass != null && (statusClass.startsWith(SHELL_PREFIX) || statusClass.equals(Keys.ALREADY_SIGNALLED))) {
             // Compared with other targets' EFI statuses: see comparable().
             fields.put(STATUS, statusClass);
         } else if (statusClass != null) {
@@ -109,10 +111,20 @@ final class ComparisonRules {
 
     /**
      * The values of one field as they are compared: unchanged, except statuses when some target's is a Shell
-     * status class — then each status is compared only as success or {@value #SOME_ERROR}.
+     * status class — then each status is compared only as success or {@value #SOME_ERROR} — or is
+     * {@value Keys#ALREADY_SIGNALLED}: an event the firmware signalled itself agrees with one a target signalled
+     * with EFI_SUCCESS (both platforms are past it), not with a refused signal.
      */
     static Map<String, String> comparable(String field, Map<String, String> values) {
-        if (!STATUS.equals(field) || values.values().stream().noneMatch(v -> v != null && v.startsWith(SHELL_PREFIX))) {
+        if (!STATUS.equals(field)) {
+            return values;
+        }
+        if (values.values().stream().anyMatch(Keys.ALREADY_SIGNALLED::equals)) {
+            Map<String, String> signalled = new LinkedHashMap<>();
+            values.forEach((target, v) -> signalled.put(target, "EFI_SUCCESS".equals(v) ? Keys.ALREADY_SIGNALLED : v));
+            return signalled;
+        }
+        if (values.values().stream().noneMatch(v -> v != null && v.startsWith(SHELL_PREFIX))) {
             return values;
         }
         Map<String, String> coarse = new LinkedHashMap<>();

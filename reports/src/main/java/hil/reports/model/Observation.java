@@ -58,6 +58,12 @@ public record Observation(
          * ({@code not-found}, …) or the UEFI Shell's status ({@code shell-access-denied}, …).
          */
         public static final String STATUS_CLASS = "statusClass";
+        /**
+         * The status class of a platform event that the target's firmware signalled itself before anything of the
+         * test could run (OVMF signals EndOfDxe and ReadyToBoot before its Shell starts): the event happened, once,
+         * but no call returned a status to the test.
+         */
+        public static final String ALREADY_SIGNALLED = "already-signalled";
 
         private Keys() {
         }

@@ -234,6 +234,23 @@ class ComparisonTest {
     }
 
     @Test
+    @DisplayName("an event the firmware signalled itself agrees with the same event signalled with EFI_SUCCESS, not with a refused one")
+    void alreadySignalled() {
+        var already = call("EndOfDxe", map(), null, map("statusClass", Keys.ALREADY_SIGNALLED));
+        ScenarioComparison agrees = compare(
+                passing("sim", passed(4, call("EndOfDxe", map(), "EFI_SUCCESS", map()))),
+                passing("qemu", passed(4, already)));
+        assertEquals(List.of(), agrees.divergences());
+
+        ScenarioComparison refused = compare(
+                passing("sim", passed(4, call("EndOfDxe", map(), "EFI_UNSUPPORTED", map()))),
+                passing("qemu", passed(4, already)));
+        assertEquals(List.of("status"), fields(refused));
+        assertEquals(map("sim", "EFI_UNSUPPORTED", "qemu", Keys.ALREADY_SIGNALLED),
+                refused.divergences().get(0).values(), "the divergence shows what each target reported");
+    }
+
+    @Test
     @DisplayName("a step that passes on one target and fails on another diverges; later steps are not compared")
     void stepOutcomeDiffers() {
         var ok = call("GetVariable", variable("A"), "EFI_SUCCESS", map());

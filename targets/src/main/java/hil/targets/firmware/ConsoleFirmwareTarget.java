@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -83,6 +84,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     private long machineStarted;
     /** Whether the kernel's SetVirtualAddressMap of this boot was already recorded. */
     private boolean virtualMapRecorded;
+    /** The kernel's EFI log lines of the running Linux guest (read when it started). */
+    private List<String> kernelEfiLog = List.of();
     /** The value each variable written since the last factory state had before its first write. */
     private final Map<VarKey, Original> touched = new LinkedHashMap<>();
     /** False once a scenario did something a restore cannot undo; the next scenario then starts the machine again. */
@@ -520,16 +523,28 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         return event("BootFresh", null, out, start);
     }
 
+    /**
+     * BDS signals EndOfDxe (in OVMF's PlatformBootManagerBeforeConsole, before even Driver#### load options run), so
+     * nothing the test loads sees the firmware before it: recorded as already signalled, not as a status returned.
+     */
     @Override
     public Observation signalEndOfDxe() {
-        // BDS signals EndOfDxe before it starts the Shell: the firmware is already past it.
-        return event("EndOfDxe", EfiStatus.SUCCESS, Map.of("note", "signalled by the firmware before the Shell started"), System.nanoTime());
+        return alreadySignalled("EndOfDxe", "the firmware's boot manager signalled EndOfDxe before it ran any"
+                + " loadable image (Driver#### options and the Shell come after it)");
     }
 
+    /** Launching the Shell as a boot option signals ReadyToBoot: recorded as already signalled. */
     @Override
     public Observation signalReadyToBoot() {
-        // Launching the Shell as a boot option signals ReadyToBoot.
-        return event("ReadyToBoot", EfiStatus.SUCCESS, Map.of("note", "signalled by the firmware when it started the Shell"), System.nanoTime());
+        return alreadySignalled("ReadyToBoot", "the firmware's boot manager signalled ReadyToBoot when it launched"
+                + " the Shell's boot option");
+    }
+
+    private Observation alreadySignalled(String event, String note) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(Observation.Keys.STATUS_CLASS, Observation.Keys.ALREADY_SIGNALLED);
+        out.put("note", note);
+        return event(event, null, out, System.nanoTime());
     }
 
     /**
@@ -587,6 +602,11 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("note", "called by the EFI stub of Linux " + ready.kernel() + " started from the Shell; the kernel"
                 + " then called SetVirtualAddressMap, so later calls are made in virtual mode");
+        // The stub prints nothing when ExitBootServices succeeds and stops with "exit_boot() failed!" when it does
+        // not (after one retry with a fresh map key): a kernel that logs its own start is the observation.
+        out.put("observed", "the kernel started after the EFI stub's ExitBootServices: "
+                + efiLog.stream().filter(l -> l.contains("efi: EFI v")).findFirst().orElse(""));
+        kernelEfiLog = efiLog;
         out.put("guestReadyAfterStartMillis", Long.toString((System.nanoTime() - machineStarted) / 1_000_000));
         out.put("linuxBootMillis", Long.toString((System.nanoTime() - start) / 1_000_000));
         // Recorded in the phase the call was made in, as every platform event that does not restart the machine.
@@ -625,8 +645,33 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                     + " boot; a program cannot make another");
         }
         virtualMapRecorded = true;
-        return event("SetVirtualAddressMap", EfiStatus.SUCCESS, Map.of("note",
-                "made by the kernel during its boot, before the guest agent started"), System.nanoTime());
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("note", "made by the kernel during its boot, before the guest agent started");
+        return event("SetVirtualAddressMap", virtualMapStatus(kernelEfiLog, out), out, System.nanoTime());
+    }
+
+    /**
+     * SetVirtualAddressMap's status as the kernel's log shows it: x86 Linux logs "efi: Unable to switch EFI into
+     * virtual mode (status=…)" when the call fails and then turns the runtime services off, so efivars is never
+     * registered; without that line and with "Registered efivars operations" the call returned EFI_SUCCESS.
+     */
+    static EfiStatus virtualMapStatus(List<String> efiLog, Map<String, String> out) {
+        Pattern failed = Pattern.compile("Unable to switch EFI into virtual mode \\(status=(?:0x)?([0-9a-fA-F]+)\\)");
+        for (String line : efiLog) {
+            Matcher m = failed.matcher(line);
+            if (m.find()) {
+                out.put("observed", line);
+                long value = Long.parseUnsignedLong(m.group(1), 16);
+                return EfiStatus.fromValue(value).orElseThrow(() -> new HilException(
+                        "the kernel logged SetVirtualAddressMap's status " + EfiStatus.describe(value)
+                                + ", which is no EFI status: " + line));
+            }
+        }
+        String registered = efiLog.stream().filter(l -> l.contains("Registered efivars operations")).findFirst()
+                .orElseThrow(() -> new HilException("the kernel log shows neither SetVirtualAddressMap's failure nor"
+                        + " the runtime services in use: " + String.join(" | ", efiLog)));
+        out.put("observed", "no 'Unable to switch EFI into virtual mode' in the kernel log, and: " + registered);
+        return EfiStatus.SUCCESS;
     }
 
     /** The guest must be available for the OS phase; under CI=true a missing one fails instead of skipping. */
