@@ -49,7 +49,8 @@ public final class Hil implements Callable<Integer> {
                 .addSubcommand(new RunCommand(env))
                 .addSubcommand(new TargetsCommand(env))
                 .addSubcommand(new BenchCommand(env))
-                .addSubcommand(new CompareCommand(env));
+                .addSubcommand(new CompareCommand(env))
+                .addSubcommand(new FuzzCommand(env));
         // Set after the subcommands are added: picocli passes these settings down only to existing subcommands.
         cli.setOut(env.out());
         cli.setErr(env.err());

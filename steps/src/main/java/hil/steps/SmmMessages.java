@@ -14,10 +14,10 @@ import java.util.Arrays;
  * VarCheckPolicy header. ReturnStatus and the policy Result start out as {@link #UNTOUCHED}, a value no handler
  * writes, so a message the handler dropped can be told from one it answered.
  */
-final class SmmMessages {
+public final class SmmMessages {
 
     /** What ReturnStatus and Result hold when sent. */
-    static final long UNTOUCHED = 0x5A5A_5A5A_5A5A_5A5AL;
+    public static final long UNTOUCHED = 0x5A5A_5A5A_5A5A_5A5AL;
     /** Buffers are zero-padded up to CommSize, up to this size. */
     static final long MAX_PADDED = 1024 * 1024;
 
@@ -27,7 +27,7 @@ final class SmmMessages {
     }
 
     /** A variable message with {@code payload} zero bytes of payload. */
-    static byte[] variable(EfiGuid headerGuid, long function, int payload) {
+    public static byte[] variable(EfiGuid headerGuid, long function, int payload) {
         byte[] b = new byte[PAYLOAD + payload];
         headerGuid.write(b, CommLayout.MM_HEADER_GUID);
         Bytes.put64(b, CommLayout.MM_MESSAGE_LENGTH, CommLayout.VARIABLE_HEADER_SIZE + payload);
@@ -42,7 +42,7 @@ final class SmmMessages {
      *
      * @param nameBytes the name as it should appear in the buffer (normally with its NUL)
      */
-    static byte[] access(int function, byte[] nameBytes, EfiGuid vendor, long nameSize, long dataSize,
+    public static byte[] access(int function, byte[] nameBytes, EfiGuid vendor, long nameSize, long dataSize,
                          int attributes, byte[] data) {
         byte[] b = variable(EfiGuid.SMM_VARIABLE_PROTOCOL, function, CommLayout.ACCESS_NAME + nameBytes.length + data.length);
         vendor.write(b, PAYLOAD + CommLayout.ACCESS_GUID);
@@ -55,7 +55,7 @@ final class SmmMessages {
     }
 
     /** A GET_NEXT_VARIABLE_NAME or LOCK_VARIABLE message: Guid, NameSize, then a name area holding the name. */
-    static byte[] named(int function, String name, EfiGuid vendor, long nameSize, int nameArea) {
+    public static byte[] named(int function, String name, EfiGuid vendor, long nameSize, int nameArea) {
         byte[] encoded = Ucs2.encode(name);
         byte[] b = variable(EfiGuid.SMM_VARIABLE_PROTOCOL, function, CommLayout.NEXT_NAME + nameArea);
         vendor.write(b, PAYLOAD + CommLayout.NEXT_GUID);
@@ -65,7 +65,7 @@ final class SmmMessages {
     }
 
     /** A VarCheckPolicy message: the header with the given command and revision, then {@code params} zero bytes. */
-    static byte[] policy(long command, long revision, int params) {
+    public static byte[] policy(long command, long revision, int params) {
         int header = CommLayout.MM_HEADER_SIZE;
         byte[] b = new byte[header + VarCheckPolicyMmi.HEADER_SIZE + params];
         VarCheckPolicyMmi.HANDLER_GUID.write(b, CommLayout.MM_HEADER_GUID);
@@ -78,7 +78,7 @@ final class SmmMessages {
     }
 
     /** The buffer zero-padded to CommSize when that is longer (and at most {@link #MAX_PADDED}). */
-    static byte[] padded(byte[] message, long commSize) {
+    public static byte[] padded(byte[] message, long commSize) {
         if (commSize > message.length && commSize <= MAX_PADDED) {
             return Arrays.copyOf(message, (int) commSize);
         }
@@ -86,7 +86,7 @@ final class SmmMessages {
     }
 
     /** The CHAR16 bytes of a name without its terminating NUL. */
-    static byte[] withoutNul(String name) {
+    public static byte[] withoutNul(String name) {
         byte[] encoded = Ucs2.encode(name);
         return Arrays.copyOf(encoded, encoded.length - 2);
     }
