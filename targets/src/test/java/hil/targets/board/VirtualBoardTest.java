@@ -154,6 +154,131 @@ class VirtualBoardTest {
     }
 
     @Test
+    void aConsoleServerThatOutlivesThePowerKeepsOneSessionForTheWholeRun() throws Exception {
+        requireQemu();
+        int machinePort = freePort();
+        try (ConsoleServer server = new ConsoleServer(machinePort)) {
+            String env = "HIL_CONSOLE=tcp:127.0.0.1:" + machinePort + " ";
+            BoardTarget t = create(config("vb-keep", Map.of(
+                    BoardKind.CONSOLE, "tcp:127.0.0.1:" + server.port(),
+                    BoardKind.POWER_ON, env + REPO.resolve("lab-config/virtual-board/power-on"),
+                    BoardKind.POWER_OFF, env + REPO.resolve("lab-config/virtual-board/power-off"))),
+                    TftpServer.Options.defaults());
+            t.bootFresh();
+            assertEquals("EFI_SUCCESS", t.setVariable("HilKeep", VENDOR, 7, new byte[]{4, 2}).status());
+            t.reset();
+            assertEquals("EFI_SUCCESS", t.getVariable("HilKeep", VENDOR, 64).status(), "NV survives the power cycle");
+
+            assertEquals(2, server.machineSessions(), "the machine was powered up twice");
+            assertEquals(1, server.clientSessions(), "hil kept its one console session across the power cycle");
+        }
+    }
+
+    /**
+     * A console server in the way of ser2net: it listens for hil at a port of its own for the whole test and joins
+     * hil's session to the machine's console (QEMU's raw TCP server) whenever the machine is powered, so hil's
+     * session outlives every power cycle.
+     */
+    private static final class ConsoleServer implements AutoCloseable {
+        private final ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        private final int machinePort;
+        private final java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger machines = new java.util.concurrent.atomic.AtomicInteger();
+        private final Thread acceptor;
+        private volatile boolean closed;
+
+        ConsoleServer(int machinePort) throws IOException {
+            this.machinePort = machinePort;
+            acceptor = new Thread(this::serve, "test-console-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        int clientSessions() {
+            return clients.get();
+        }
+
+        int machineSessions() {
+            return machines.get();
+        }
+
+        private void serve() {
+            try {
+                while (!closed) {
+                    java.net.Socket client = listener.accept();
+                    clients.incrementAndGet();
+                    join(client);
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        /** Joins the client to each machine session in turn until the client leaves. */
+        private void join(java.net.Socket client) throws IOException {
+            java.io.InputStream fromClient = client.getInputStream();
+            java.io.OutputStream toClient = client.getOutputStream();
+            java.util.concurrent.atomic.AtomicReference<java.net.Socket> machine = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread keys = new Thread(() -> {
+                byte[] buf = new byte[4096];
+                try {
+                    int n;
+                    while ((n = fromClient.read(buf)) >= 0) {
+                        java.net.Socket m = machine.get();
+                        if (m != null) {
+                            try {
+                                m.getOutputStream().write(buf, 0, n);
+                            } catch (IOException e) {
+                                // the machine went away: what was typed is lost, as on a real console server
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // client gone
+                }
+            }, "test-console-server-keys");
+            keys.setDaemon(true);
+            keys.start();
+            while (!closed && keys.isAlive()) {
+                java.net.Socket m;
+                try {
+                    m = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), machinePort);
+                } catch (IOException e) {
+                    pause();
+                    continue;
+                }
+                machines.incrementAndGet();
+                machine.set(m);
+                try (m) {
+                    m.getInputStream().transferTo(toClient);
+                } catch (IOException e) {
+                    // the machine was powered off
+                }
+                machine.set(null);
+            }
+            client.close();
+        }
+
+        private static void pause() {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            listener.close();
+        }
+    }
+
+    @Test
     void aTftpServerWithoutTsizeIsATftpVerdictNamingTheShellsError() throws Exception {
         requireQemu();
         BoardTarget t = create(config("vb-notsize", Map.of(BoardKind.BOOT_RETRIES, 0L)),
