@@ -50,7 +50,8 @@ public final class Hil implements Callable<Integer> {
                 .addSubcommand(new TargetsCommand(env))
                 .addSubcommand(new BenchCommand(env))
                 .addSubcommand(new CompareCommand(env))
-                .addSubcommand(new FuzzCommand(env));
+                .addSubcommand(new FuzzCommand(env))
+                .addSubcommand(new MergeCommand(env));
         // Set after the subcommands are added: picocli passes these settings down only to existing subcommands.
         cli.setOut(env.out());
         cli.setErr(env.err());

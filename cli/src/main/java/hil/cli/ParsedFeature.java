@@ -41,8 +41,9 @@ record ParsedFeature(String key, int featureLine, List<Candidate> candidates) {
      * @param id    unique within the file
      * @param tags  its tags with their {@code @}, inherited ones included
      * @param lines the lines whose selection includes it: feature, rule, scenario, examples block, row
+     * @param line  its own line: the scenario's, or the example row's (the line reports name it by)
      */
-    record Candidate(String id, List<String> tags, Set<Integer> lines) {
+    record Candidate(String id, List<String> tags, Set<Integer> lines, int line) {
     }
 
     ParsedFeature {
@@ -65,23 +66,28 @@ record ParsedFeature(String key, int featureLine, List<Candidate> candidates) {
             throw new BadInputException(syntaxError(file, error));
         });
         Map<String, Set<Integer>> linesByNode = new HashMap<>();
+        Map<String, Integer> ownLines = new HashMap<>();
         Optional<Feature> feature = envelopes.stream()
                 .flatMap(e -> e.getGherkinDocument().stream())
                 .flatMap(d -> d.getFeature().stream())
                 .findFirst();
-        feature.ifPresent(f -> indexFeature(f, linesByNode));
+        feature.ifPresent(f -> indexFeature(f, linesByNode, ownLines));
         List<Candidate> candidates = envelopes.stream()
                 .flatMap(e -> e.getPickle().stream())
-                .map(pickle -> candidate(pickle, linesByNode))
+                .map(pickle -> candidate(pickle, linesByNode, ownLines))
                 .toList();
         return new ParsedFeature(file.toAbsolutePath().normalize().toString(),
                 feature.map(f -> line(f.getLocation())).orElse(0), candidates);
     }
 
-    private static Candidate candidate(Pickle pickle, Map<String, Set<Integer>> linesByNode) {
+    private static Candidate candidate(Pickle pickle, Map<String, Set<Integer>> linesByNode,
+                                       Map<String, Integer> ownLines) {
         Set<Integer> lines = new HashSet<>();
         pickle.getAstNodeIds().forEach(id -> lines.addAll(linesByNode.getOrDefault(id, Set.of())));
-        return new Candidate(pickle.getId(), pickle.getTags().stream().map(PickleTag::getName).toList(), lines);
+        // The last AST node is the most specific: the example row of an outline, else the scenario.
+        List<String> ids = pickle.getAstNodeIds();
+        int line = ids.isEmpty() ? 0 : ownLines.getOrDefault(ids.get(ids.size() - 1), 0);
+        return new Candidate(pickle.getId(), pickle.getTags().stream().map(PickleTag::getName).toList(), lines, line);
     }
 
     private static String syntaxError(Path file, ParseError error) {
@@ -94,28 +100,33 @@ record ParsedFeature(String key, int featureLine, List<Candidate> candidates) {
     }
 
     /** Records, for each scenario and example row, its own line and the lines of what contains it. */
-    private static void indexFeature(Feature feature, Map<String, Set<Integer>> linesByNode) {
+    private static void indexFeature(Feature feature, Map<String, Set<Integer>> linesByNode,
+                                     Map<String, Integer> ownLines) {
         Set<Integer> featureLines = Set.of(line(feature.getLocation()));
         for (FeatureChild child : feature.getChildren()) {
-            child.getScenario().ifPresent(scenario -> indexScenario(scenario, featureLines, linesByNode));
-            child.getRule().ifPresent(rule -> indexRule(rule, featureLines, linesByNode));
+            child.getScenario().ifPresent(scenario -> indexScenario(scenario, featureLines, linesByNode, ownLines));
+            child.getRule().ifPresent(rule -> indexRule(rule, featureLines, linesByNode, ownLines));
         }
     }
 
-    private static void indexRule(Rule rule, Set<Integer> outer, Map<String, Set<Integer>> linesByNode) {
+    private static void indexRule(Rule rule, Set<Integer> outer, Map<String, Set<Integer>> linesByNode,
+                                  Map<String, Integer> ownLines) {
         Set<Integer> ruleLines = with(outer, line(rule.getLocation()));
         for (RuleChild child : rule.getChildren()) {
-            child.getScenario().ifPresent(scenario -> indexScenario(scenario, ruleLines, linesByNode));
+            child.getScenario().ifPresent(scenario -> indexScenario(scenario, ruleLines, linesByNode, ownLines));
         }
     }
 
-    private static void indexScenario(Scenario scenario, Set<Integer> outer, Map<String, Set<Integer>> linesByNode) {
+    private static void indexScenario(Scenario scenario, Set<Integer> outer, Map<String, Set<Integer>> linesByNode,
+                                      Map<String, Integer> ownLines) {
         Set<Integer> scenarioLines = with(outer, line(scenario.getLocation()));
         linesByNode.put(scenario.getId(), scenarioLines);
+        ownLines.put(scenario.getId(), line(scenario.getLocation()));
         for (Examples examples : scenario.getExamples()) {
             Set<Integer> examplesLines = Set.of(line(examples.getLocation()));
             for (TableRow row : examples.getTableBody()) {
                 linesByNode.put(row.getId(), with(examplesLines, line(row.getLocation())));
+                ownLines.put(row.getId(), line(row.getLocation()));
             }
         }
     }

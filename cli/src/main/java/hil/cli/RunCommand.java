@@ -1,8 +1,11 @@
 package hil.cli;
 
 import hil.reports.RecordingPlugin;
+import hil.reports.ReportException;
 import hil.reports.ReportWriter;
+import hil.reports.SavedReport;
 import hil.reports.Summary;
+import hil.reports.compare.ScenarioKeys;
 import hil.reports.model.ScenarioResult;
 import hil.targets.TargetKind;
 import hil.targets.labconfig.LabConfig;
@@ -19,11 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code hil run}: runs features on targets, all targets at the same time, and writes the combined report with the
@@ -54,6 +60,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fail-on-divergence",
             description = "Exit with status 1 when targets diverge in a way no @differs tag expects.")
     boolean failOnDivergence;
+
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "Run only shard I of N: a deterministic part of the scenarios, the same on every checkout"
+                    + " (merge the shards' reports with 'hil merge').")
+    String shard;
+
+    @Option(names = "--shard-durations", paramLabel = "REPORT",
+            description = "With --shard: balance the shards by the scenario durations of this earlier report.")
+    Path shardDurations;
 
     @Option(names = "--lab-config", paramLabel = "DIR",
             description = "Directory of target definitions (default: lab-config/ here, else the installation's).")
@@ -88,7 +103,15 @@ final class RunCommand implements Callable<Integer> {
                     + " directory, or give feature files or directories)");
         }
         List<String> featurePaths = paths.isEmpty() ? List.of(DEFAULT_FEATURES) : paths;
-        FeatureSelection features = FeatureSelection.of(featurePaths, tagExpression);
+        FeatureSelection all = FeatureSelection.of(featurePaths, tagExpression);
+        int[] shardOf = shard();
+        FeatureSelection features = shardOf == null ? all : all.shard(shardOf[0], shardOf[1], durations());
+        if (shardOf == null && shardDurations != null) {
+            throw new BadInputException("--shard-durations needs --shard I/N");
+        }
+        if (features.scenarioCount() == 0 && shardOf != null) {
+            throw new BadInputException("shard " + shard + " has no scenarios (fewer scenarios than shards)");
+        }
         if (features.scenarioCount() == 0) {
             throw new BadInputException("no scenarios to run: " + String.join(" ", featurePaths)
                     + (tags == null ? " has none" : " has none matching --tags '" + tags + "'"));
@@ -125,6 +148,42 @@ final class RunCommand implements Callable<Integer> {
             runs.add(new Ran(target, outcomes.get(target.config().name())));
         }
         return report(runs, reportDir);
+    }
+
+    /** {@code --shard I/N} as {I, N}, or null without it. */
+    private int[] shard() {
+        if (shard == null) {
+            return null;
+        }
+        Matcher m = Pattern.compile("(\\d{1,6})/(\\d{1,6})").matcher(shard.strip());
+        if (!m.matches()) {
+            throw new BadInputException("--shard '" + shard + "' is not I/N (e.g. --shard 2/3)");
+        }
+        int i = Integer.parseInt(m.group(1));
+        int n = Integer.parseInt(m.group(2));
+        if (n < 1 || i < 1 || i > n) {
+            throw new BadInputException("--shard " + shard + ": I must be between 1 and N (e.g. 1/3, 2/3, 3/3)");
+        }
+        return new int[] {i, n};
+    }
+
+    /** Portable scenario key → the longest duration any target took for it in the earlier report. */
+    private Map<String, Long> durations() {
+        if (shardDurations == null) {
+            return Map.of();
+        }
+        SavedReport saved;
+        try {
+            saved = SavedReport.read(shardDurations);
+        } catch (ReportException e) {
+            throw new BadInputException("--shard-durations: " + e.getMessage());
+        }
+        Map<String, Long> durations = new HashMap<>();
+        for (ScenarioResult r : saved.results()) {
+            durations.merge(ScenarioKeys.portable(r.featureUri(), r.line()), r.durationNanos(),
+                    Math::max);
+        }
+        return durations;
     }
 
     private Expression tagExpression() {

@@ -2,6 +2,7 @@ package hil.reports;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hil.reports.compare.Comparison;
+import hil.reports.compare.ScenarioKeys;
 import hil.reports.model.ScenarioResult;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,52 @@ public final class ReportWriter {
                 new HtmlReport(summary, comparison, workingDir, target -> cucumberReport(reportDir, target))
                         .render()));
         return summary;
+    }
+
+    /**
+     * Merges the reports of the shards of one run ({@code hil run --shard I/N}) into {@code reportDir}: every target's
+     * results of every shard, in the target order of the first shard, written as {@code targets/<name>/results.json}
+     * (evidence copied in, so the merged report stands alone) and as the combined report, which is then the report
+     * an unsharded run of the same scenarios would have written — apart from the links to Cucumber's own per-target
+     * HTML, which each shard's directory keeps.
+     *
+     * @throws ReportException for a directory that is no report, or a scenario that two shards both ran
+     */
+    public static Summary merge(Path reportDir, List<Path> shards) {
+        List<String> targets = new ArrayList<>();
+        Map<String, Path> seen = new HashMap<>();
+        List<ScenarioResult> all = new ArrayList<>();
+        for (Path shard : shards) {
+            SavedReport saved = SavedReport.read(shard);
+            saved.targets().stream().filter(t -> !targets.contains(t)).forEach(targets::add);
+            for (ScenarioResult r : saved.results()) {
+                String key = r.target() + " " + ScenarioKeys.portable(r.featureUri(), r.line());
+                Path before = seen.putIfAbsent(key, shard);
+                if (before != null) {
+                    throw new ReportException("scenario " + ScenarioKeys.portable(r.featureUri(),
+                            r.line()) + " of target " + r.target() + " is in both " + before + " and " + shard
+                            + " (give each shard's report once)");
+                }
+                all.add(r);
+            }
+        }
+        List<ScenarioResult> ordered = new ArrayList<>();
+        for (String target : targets) {
+            all.stream().filter(r -> r.target().equals(target)).forEach(ordered::add);
+        }
+        createDirectories(reportDir);
+        List<ScenarioResult> placed = ArtifactFiles.place(reportDir, ordered);
+        Path base = reportDir.toAbsolutePath().normalize();
+        for (String target : targets) {
+            Path dir = base.resolve("targets").resolve(target);
+            List<ScenarioResult> ofTarget = placed.stream().filter(r -> r.target().equals(target))
+                    .map(r -> r.artifacts().isEmpty() ? r : r.withArtifacts(r.artifacts().stream()
+                            .map(a -> a.withFile(ArtifactFiles.href(dir.relativize(base.resolve(a.file())))))
+                            .toList()))
+                    .toList();
+            ResultsFile.write(dir, ofTarget);
+        }
+        return write(reportDir, placed);
     }
 
     /** The name of Cucumber's own HTML report for a target, if the run left one in the report directory. */
