@@ -23,7 +23,8 @@ import java.util.function.IntConsumer;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Measures simulator throughput of GetVariable and SetVariable through the full SMM buffer path,"
-                + " as a ratio to a plain in-memory map lookup measured in the same run.")
+                + " as a ratio to a plain in-memory map lookup measured in the same run; with --target, the start-up"
+                + " and round-trip times of a firmware target.")
 final class BenchCommand implements Callable<Integer> {
 
     private final Environment env;
@@ -40,6 +41,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "simulator profile (default: ${DEFAULT-VALUE})")
     String profileName;
 
+    @Option(names = "--target", paramLabel = "NAME",
+            description = "Instead of the simulator's throughput: the start-up and round-trip times of this lab-config"
+                    + " target (qemu-ovmf, a board), each min/median/max over --runs")
+    String target;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "with --target: how often each start-up is measured (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--lab-config", paramLabel = "DIR",
+            description = "with --target: directory of target definitions (default: lab-config/ here, else the installation's)")
+    java.nio.file.Path labConfig;
+
     BenchCommand(Environment env) {
         this.env = env;
     }
@@ -48,6 +62,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (target != null) {
+            return new FirmwareBench(env, target, labConfig, runs).run();
+        }
         if (seconds <= 0 || seconds > 600) {
             throw new BadInputException("--seconds must be between 0 and 600, not " + seconds);
         }
