@@ -1,5 +1,6 @@
 /*
- * hilagent: a UEFI application that makes raw variable runtime-service calls on request.
+ * hilagent: a UEFI application that makes raw variable runtime-service calls on request, and sends
+ * raw SMM communicate buffers and calls the variable lock and policy protocols.
  *
  * The host talks to it over the console (ConIn/ConOut, which OVMF and most boards route to the
  * serial port) with the line protocol described in PROTOCOL.md: one request line in, exactly one
@@ -13,7 +14,7 @@
 #include <efi.h>
 #include <efilib.h>
 
-#define AGENT_VERSION 1
+#define AGENT_VERSION 2
 
 /* Longest request line accepted (excluding the end of line). */
 #define MAX_LINE (256u * 1024u)
@@ -23,6 +24,16 @@
 
 /* Most key=value pairs a request may carry. */
 #define MAX_PAIRS 16
+
+/*
+ * A CommSize this large reaches past every x86-64 physical address (52 bits at most), so no buffer of that size lies
+ * inside memory and the firmware's range check refuses it before anything reads past the header. Below it, a CommSize
+ * beyond the bytes given is refused by the agent (PROTOCOL.md, COMM).
+ */
+#define COMM_SIZE_OUTSIDE_MEMORY (1ULL << 52)
+
+/* VARIABLE_POLICY_ENTRY.Size is a UINT16: an entry never claims more than this. */
+#define POLICY_ENTRY_ROOM 65536u
 
 /* Characters per OutputString call: long replies go out in pieces, never through a fixed-size formatter. */
 #define OUT_CHUNK 256
@@ -439,6 +450,7 @@ typedef struct {
     UINTN data_len;      /* bytes of data given (SET) */
     UINTN data_alloc;    /* bytes allocated for data */
     BOOLEAN out_null;    /* QUERY */
+    UINT8 *pool;         /* COMM: the communicate buffer, pool of the requested memory type */
 } ARGS;
 
 static void args_free(ARGS *a)
@@ -450,6 +462,10 @@ static void args_free(ARGS *a)
     if (a->data != NULL) {
         FreePool(a->data);
         a->data = NULL;
+    }
+    if (a->pool != NULL) {
+        uefi_call_wrapper(BS->FreePool, 1, a->pool);
+        a->pool = NULL;
     }
 }
 
@@ -773,6 +789,218 @@ static void op_query(const REQUEST *r, ARGS *a, FAULT *f)
     out_end();
 }
 
+/* ---------------------------------------------------------------- SMM and variable protection protocols */
+
+/*
+ * The three protocols, declared here from their EDK II definitions (gnu-efi has none of them):
+ * MdePkg/Include/Protocol/SmmCommunication.h, MdeModulePkg/Include/Protocol/VariableLock.h and
+ * MdeModulePkg/Include/Protocol/VariablePolicy.h. The policy functions take no This pointer.
+ */
+static EFI_GUID SmmCommunicationGuid = {0xc68ed8e2, 0x9dc6, 0x4cbd, {0x9d, 0x94, 0xdb, 0x65, 0xac, 0xc5, 0xc3, 0x32}};
+static EFI_GUID VariableLockGuid = {0xcd3d0a05, 0x9e24, 0x437c, {0xa8, 0x91, 0x1e, 0xe0, 0x53, 0xdb, 0x76, 0x38}};
+static EFI_GUID VariablePolicyGuid = {0x81d1675c, 0x86f6, 0x48df, {0xbd, 0x95, 0x9a, 0x6e, 0x4f, 0x09, 0x25, 0xc3}};
+
+typedef struct HIL_SMM_COMMUNICATION HIL_SMM_COMMUNICATION;
+struct HIL_SMM_COMMUNICATION {
+    EFI_STATUS (EFIAPI *Communicate)(HIL_SMM_COMMUNICATION *This, VOID *CommBuffer, UINTN *CommSize);
+};
+
+typedef struct HIL_VARIABLE_LOCK HIL_VARIABLE_LOCK;
+struct HIL_VARIABLE_LOCK {
+    EFI_STATUS (EFIAPI *RequestToLock)(HIL_VARIABLE_LOCK *This, CHAR16 *VariableName, EFI_GUID *VendorGuid);
+};
+
+typedef struct {
+    UINT64 Revision;
+    EFI_STATUS (EFIAPI *DisableVariablePolicy)(VOID);
+    EFI_STATUS (EFIAPI *IsVariablePolicyEnabled)(BOOLEAN *State);
+    EFI_STATUS (EFIAPI *RegisterVariablePolicy)(VOID *PolicyEntry);
+    EFI_STATUS (EFIAPI *DumpVariablePolicy)(UINT8 *Policy, UINT32 *Size);
+    EFI_STATUS (EFIAPI *LockVariablePolicy)(VOID);
+} HIL_VARIABLE_POLICY;
+
+/* The installed instance of a protocol, or NULL with an ERROR reason naming the missing one. */
+static VOID *locate(EFI_GUID *guid, FAULT *f, const char *which)
+{
+    VOID *p = NULL;
+    EFI_STATUS st = uefi_call_wrapper(BS->LocateProtocol, 3, guid, NULL, &p);
+    if (EFI_ERROR(st) || p == NULL) {
+        fail(f, "no-protocol", which);
+        return NULL;
+    }
+    return p;
+}
+
+/* A decimal value of a required key. */
+static BOOLEAN decode_dec(const REQUEST *r, const char *key, UINT64 *out, FAULT *f)
+{
+    CHAR8 *v = find(r, key);
+    if (v == NULL) {
+        return fail(f, "missing-key", key);
+    }
+    return parse_dec(v, out) ? TRUE : fail(f, "bad-value", key);
+}
+
+/* The bytes of a required hex:<bytes> value, checked; *count is their number. */
+static BOOLEAN decode_hex(const REQUEST *r, const char *key, CHAR8 **hex, UINTN *count, FAULT *f)
+{
+    CHAR8 *v = find(r, key);
+    if (v == NULL) {
+        return fail(f, "missing-key", key);
+    }
+    if (!(v[0] == 'h' && v[1] == 'e' && v[2] == 'x' && v[3] == ':') || str_len(v + 4) % 2 != 0) {
+        return fail(f, "bad-value", key);
+    }
+    *hex = v + 4;
+    *count = str_len(v + 4) / 2;
+    return TRUE;
+}
+
+/*
+ * COMM: Communicate(This, Buffer, &CommSize) with the host's bytes in a pool of the requested EFI_MEMORY_TYPE.
+ * The buffer is exactly len bytes: the hex data, then zeros. A CommSize beyond len would let SMM read and write
+ * pool memory the agent does not own (what lies there decides the outcome), so it is refused, except from
+ * COMM_SIZE_OUTSIDE_MEMORY on, which no range check can let through. The reply carries the buffer after the
+ * call up to its last non-zero byte; the rest of its len bytes are zero.
+ */
+static void op_comm(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    UINT64 type;
+    UINT64 len;
+    UINT64 comm_size;
+    CHAR8 *hex;
+    UINTN count;
+    if (!decode_dec(r, "type", &type, f) || !decode_dec(r, "len", &len, f) || !decode_dec(r, "size", &comm_size, f)
+        || !decode_hex(r, "data", &hex, &count, f)) {
+        return;
+    }
+    if (type > 0xffffffffULL) {
+        fail(f, "bad-value", "type");
+        return;
+    }
+    if (len > MAX_BUFFER) {
+        fail(f, "too-large", "len");
+        return;
+    }
+    if (count > len) {
+        fail(f, "bad-value", "data");
+        return;
+    }
+    if (comm_size > len && comm_size < COMM_SIZE_OUTSIDE_MEMORY) {
+        fail(f, "beyond-buffer", "size");
+        return;
+    }
+    HIL_SMM_COMMUNICATION *smm = locate(&SmmCommunicationGuid, f, "smm-communication");
+    if (smm == NULL) {
+        return;
+    }
+    UINTN alloc = len == 0 ? 1 : (UINTN)len;
+    EFI_STATUS st = uefi_call_wrapper(BS->AllocatePool, 3, (EFI_MEMORY_TYPE)type, alloc, (VOID **)&a->pool);
+    if (EFI_ERROR(st) || a->pool == NULL) {
+        a->pool = NULL;
+        fail(f, "allocation-refused", "type");
+        return;
+    }
+    SetMem(a->pool, alloc, 0);
+    if (!parse_hex_bytes(hex, count, a->pool)) {
+        fail(f, "bad-value", "data");
+        return;
+    }
+
+    UINTN size = (UINTN)comm_size;
+    st = uefi_call_wrapper(smm->Communicate, 3, smm, a->pool, &size);
+    UINTN used = (UINTN)len;
+    while (used > 0 && a->pool[used - 1] == 0) {
+        used--;
+    }
+    reply_begin(r, st);
+    out_str(" size=");
+    out_dec(size);
+    out_str(" len=");
+    out_dec(len);
+    out_str(" data=");
+    out_hex_bytes(a->pool, used);
+    out_end();
+}
+
+/* LOCKVAR: EDKII_VARIABLE_LOCK_PROTOCOL.RequestToLock(This, name, guid). */
+static void op_lockvar(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    if (!decode_name(r, a, f) || !decode_guid(r, a, f)) {
+        return;
+    }
+    if (a->name == NULL || a->guid_null) {
+        /* Not passed on as NULL: RequestToLock has no NULL case worth a hung firmware (an ASSERT in DEBUG builds). */
+        fail(f, "bad-value", a->name == NULL ? "name" : "guid");
+        return;
+    }
+    HIL_VARIABLE_LOCK *lock = locate(&VariableLockGuid, f, "variable-lock");
+    if (lock == NULL) {
+        return;
+    }
+    EFI_STATUS st = uefi_call_wrapper(lock->RequestToLock, 3, lock, a->name, &a->guid);
+    reply_begin(r, st);
+    out_end();
+}
+
+/*
+ * REGPOLICY: RegisterVariablePolicy(entry). The entry sits at the start of a zeroed buffer of POLICY_ENTRY_ROOM bytes,
+ * so whatever its Size field claims, the firmware reads only memory the agent owns.
+ */
+static void op_regpolicy(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    CHAR8 *hex;
+    UINTN count;
+    if (!decode_hex(r, "entry", &hex, &count, f)) {
+        return;
+    }
+    if (count > POLICY_ENTRY_ROOM) {
+        fail(f, "too-large", "entry");
+        return;
+    }
+    HIL_VARIABLE_POLICY *policy = locate(&VariablePolicyGuid, f, "variable-policy");
+    if (policy == NULL) {
+        return;
+    }
+    a->data = AllocateZeroPool(POLICY_ENTRY_ROOM);
+    if (a->data == NULL) {
+        fail(f, "out-of-resources", "entry");
+        return;
+    }
+    if (!parse_hex_bytes(hex, count, a->data)) {
+        fail(f, "bad-value", "entry");
+        return;
+    }
+    EFI_STATUS st = uefi_call_wrapper(policy->RegisterVariablePolicy, 1, a->data);
+    reply_begin(r, st);
+    out_end();
+}
+
+/* LOCKPOLICY, DISABLEPOLICY, POLICYENABLED: the argument-less functions of the policy protocol. */
+static void op_policy(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    (void)a;
+    HIL_VARIABLE_POLICY *policy = locate(&VariablePolicyGuid, f, "variable-policy");
+    if (policy == NULL) {
+        return;
+    }
+    if (str_eq(r->op, "POLICYENABLED")) {
+        BOOLEAN state = 0;
+        EFI_STATUS st = uefi_call_wrapper(policy->IsVariablePolicyEnabled, 1, &state);
+        reply_begin(r, st);
+        if (st == EFI_SUCCESS) {
+            out_str(" state=");
+            out_dec(state);
+        }
+        out_end();
+        return;
+    }
+    EFI_STATUS st = str_eq(r->op, "LOCKPOLICY") ? uefi_call_wrapper(policy->LockVariablePolicy, 0)
+                                                 : uefi_call_wrapper(policy->DisableVariablePolicy, 0);
+    reply_begin(r, st);
+    out_end();
+}
+
 static void op_ping(const REQUEST *r, ARGS *a, FAULT *f)
 {
     (void)a;
@@ -805,6 +1033,12 @@ static const OP OPS[] = {
     {"NEXT", {"name", "guid", "size", NULL}, op_next, CONTINUE},
     {"SET", {"name", "guid", "attrs", "size", "data", NULL}, op_set, CONTINUE},
     {"QUERY", {"attrs", "out", NULL}, op_query, CONTINUE},
+    {"COMM", {"type", "len", "size", "data", NULL}, op_comm, CONTINUE},
+    {"LOCKVAR", {"name", "guid", NULL}, op_lockvar, CONTINUE},
+    {"REGPOLICY", {"entry", NULL}, op_regpolicy, CONTINUE},
+    {"LOCKPOLICY", {NULL}, op_policy, CONTINUE},
+    {"DISABLEPOLICY", {NULL}, op_policy, CONTINUE},
+    {"POLICYENABLED", {NULL}, op_policy, CONTINUE},
     {"PING", {NULL}, op_ping, CONTINUE},
     {"EXIT", {NULL}, op_ack, LEAVE},
     {"RESET", {NULL}, op_ack, COLD_RESET},

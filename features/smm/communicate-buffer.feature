@@ -128,8 +128,8 @@ Feature: Validation of SMM communicate buffers
     When I send a communicate buffer for function 13 with a payload of 0 bytes
     Then the SMM return status is EFI_UNSUPPORTED
 
-  # ref 8.5: the ExitBootServices SMI is accepted any time and cannot be undone, so only the simulator runs it
-  @target:simulator
+  # ref 8.5: the ExitBootServices SMI is accepted any time and cannot be undone; real firmware is started again
+  # for the next scenario
   Scenario: ReadyToBoot after the ExitBootServices SMI is EFI_UNSUPPORTED
     When I send a communicate buffer for function 6 with a payload of 0 bytes
     Then the SMM return status is EFI_SUCCESS

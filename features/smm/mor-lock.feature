@@ -5,15 +5,15 @@ Feature: MOR and MORLock
   key, stores the resulting state (0, 1, 2) rather than the caller's data, and while it
   is locked MemoryOverwriteRequestControl is refused. OVMF produces no MOR variable, so
   on a platform without a TPM both names are locked by policy at EndOfDxe. Real firmware
-  runs a test's code only after EndOfDxe; the scenarios of the time before it are for
-  the simulator.
+  runs a test's code only after EndOfDxe; the scenarios of the time before it need a
+  target that can call before EndOfDxe (@requires:before-end-of-dxe).
 
   Background:
     Given vendor "Mor" is E20939BE-32D4-41BE-A150-897F85D49829
     And vendor "MorLock" is BB983CCF-151D-40E1-A07B-4A17BE168292
     And the firmware is in the boot phase
 
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: Locking MOR without a key stores state 1 and refuses MOR writes
     When I set the variable "MemoryOverwriteRequestControlLock" of vendor "MorLock" with attributes NV|BS|RT to hex "01"
     Then the status is EFI_SUCCESS
@@ -23,7 +23,7 @@ Feature: MOR and MORLock
     When I set the variable "MemoryOverwriteRequestControlLock" of vendor "MorLock" with attributes NV|BS|RT to hex "00"
     Then the status is EFI_ACCESS_DENIED
 
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: Locking with a key stores state 2 and only that key unlocks
     When I set the variable "MemoryOverwriteRequestControlLock" of vendor "MorLock" with attributes NV|BS|RT to hex "0102030405060708"
     Then the status is EFI_SUCCESS
@@ -33,7 +33,7 @@ Feature: MOR and MORLock
     And the variable "MemoryOverwriteRequestControlLock" of vendor "MorLock" holds hex "00"
 
   # ref 3.7.3: a wrong key drops to "locked without key", so even the right key is refused afterwards
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: A wrong key forgets the key
     When I set the variable "MemoryOverwriteRequestControlLock" of vendor "MorLock" with attributes NV|BS|RT to hex "0102030405060708"
     And I set the variable "MemoryOverwriteRequestControlLock" of vendor "MorLock" with attributes NV|BS|RT to hex "0000000000000000"
@@ -74,7 +74,7 @@ Feature: MOR and MORLock
     Then the status is EFI_WRITE_PROTECTED
 
   # ref 3.7.3: a MOR variable found at EndOfDxe without TCG protocols was left by an OS and is deleted
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: A MOR variable written before EndOfDxe is deleted at EndOfDxe
     When I set the variable "MemoryOverwriteRequestControl" of vendor "Mor" with attributes NV|BS|RT to hex "01"
     Then the status is EFI_SUCCESS

@@ -5,13 +5,14 @@ Feature: Variable policies
   value). The most specific policy wins. Policies bind untrusted writes from EndOfDxe
   on; the interface itself is locked at EndOfDxe (reference 5.5).
   Real firmware runs a test's code only after EndOfDxe, so the scenarios that register
-  policies before it are for the simulator.
+  policies before it need a target that can call before EndOfDxe
+  (@requires:before-end-of-dxe).
 
   Background:
     Given vendor "TestVendor" is 12345678-1234-1234-1234-123456789abc
     And the firmware is in the boot phase
 
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: A policy locking a variable now write-protects it after EndOfDxe
     When I register a variable policy for "HilPolicy" of vendor "TestVendor" locking it now
     Then the status is EFI_SUCCESS
@@ -22,7 +23,7 @@ Feature: Variable policies
     Then the status is EFI_WRITE_PROTECTED
     And the variable "HilPolicy" of vendor "TestVendor" holds text "early"
 
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: A policy locking on create lets the variable be created once
     When I register a variable policy for "HilOnce" of vendor "TestVendor" locking it on create
     And the firmware signals EndOfDxe
@@ -33,7 +34,7 @@ Feature: Variable policies
     And the variable "HilOnce" of vendor "TestVendor" holds text "first"
 
   # ref 5.5: the state variable must be exactly one byte holding the value
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: A policy locking on a variable's state follows that variable
     When I register a variable policy for "HilGuarded" of vendor "TestVendor" locking it while variable "HilGate" of vendor "TestVendor" is 1
     Then the status is EFI_SUCCESS
@@ -47,7 +48,7 @@ Feature: Variable policies
     And the variable "HilGuarded" of vendor "TestVendor" holds text "open"
 
   # ref 5.5: '#' matches exactly one hex digit
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario Outline: A wildcard policy locks every name its '#' digits match
     When I register a variable policy for "HilSlot##" of vendor "TestVendor" locking it now
     And the firmware signals EndOfDxe
@@ -62,7 +63,7 @@ Feature: Variable policies
       | HilSlot001 | EFI_SUCCESS         |
 
   # ref 5.5: an exact name beats a wildcard, which beats the namespace
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: The most specific policy wins
     When I register a variable policy for all names of vendor "TestVendor" locking it now
     And I register a variable policy for "HilFree" of vendor "TestVendor" allowing sizes 1 to 16
@@ -73,7 +74,7 @@ Feature: Variable policies
     Then the status is EFI_WRITE_PROTECTED
 
   # ref 5.5: sizes are checked for writes, not for deletes
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario Outline: A size limit refuses data outside it
     When I register a variable policy for "HilSized" of vendor "TestVendor" allowing sizes 2 to 4
     And the firmware signals EndOfDxe
@@ -87,7 +88,7 @@ Feature: Variable policies
       | 4 bytes of 0x11  | EFI_SUCCESS           |
       | 5 bytes of 0x11  | EFI_INVALID_PARAMETER |
 
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: Required attributes must all be present
     When I register a variable policy for "HilAttrs" of vendor "TestVendor" requiring attributes NV|RT
     And the firmware signals EndOfDxe
@@ -96,7 +97,7 @@ Feature: Variable policies
     When I set the variable "HilAttrs" of vendor "TestVendor" with attributes NV|BS|RT to text "x"
     Then the status is EFI_SUCCESS
 
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: Forbidden attributes must all be absent
     When I register a variable policy for "HilAttrs" of vendor "TestVendor" forbidding attributes RT
     And the firmware signals EndOfDxe
@@ -105,14 +106,14 @@ Feature: Variable policies
     When I set the variable "HilAttrs" of vendor "TestVendor" with attributes NV|BS to text "x"
     Then the status is EFI_SUCCESS
 
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: Registering the same name twice is EFI_ALREADY_STARTED
     When I register a variable policy for "HilTwice" of vendor "TestVendor" locking it now
     And I register a variable policy for "HilTwice" of vendor "TestVendor" allowing sizes 0 to 8
     Then the status is EFI_ALREADY_STARTED
 
   # ref 5.5: MaxSize (bytes 28..31) must not be 0
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: A malformed policy entry is EFI_INVALID_PARAMETER
     When I register the variable policy entry hex "00000100 3200 2c00 78563412341278569abcdef012345678 00000000 00000000 00000000 00000000 01000000 410062000000"
     Then the status is EFI_INVALID_PARAMETER
@@ -123,7 +124,7 @@ Feature: Variable policies
     And I register a variable policy for "HilLate" of vendor "TestVendor" locking it now
     Then the status is EFI_WRITE_PROTECTED
 
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: The policy interface can be locked once before EndOfDxe and then takes no policies
     When I lock the variable policy interface
     Then the status is EFI_SUCCESS
@@ -132,13 +133,19 @@ Feature: Variable policies
     When I register a variable policy for "HilLate" of vendor "TestVendor" locking it now
     Then the status is EFI_WRITE_PROTECTED
 
+  # ref 5.3: the interface locked at EndOfDxe cannot be locked again
+  Scenario: Locking the policy interface after EndOfDxe is EFI_WRITE_PROTECTED
+    When the firmware signals EndOfDxe
+    And I lock the variable policy interface
+    Then the status is EFI_WRITE_PROTECTED
+
   # ref 5.5: PcdAllowVariablePolicyEnforcementDisable is FALSE in OVMF
   Scenario: Policy enforcement cannot be disabled
     When I disable variable policy enforcement
     Then the status is EFI_WRITE_PROTECTED
 
   # ref 5.5: policies never bind trusted writes from inside SMM, only untrusted ones; these are untrusted
-  @target:simulator
+  @requires:before-end-of-dxe
   Scenario: A policy binds writes sent as raw SetVariable buffers too
     When I register a variable policy for "HilPolicy" of vendor "TestVendor" locking it now
     And the firmware signals EndOfDxe

@@ -34,10 +34,11 @@ public final class Hooks {
             if (tag.startsWith("@requires:")) {
                 String wanted = tag.substring("@requires:".length());
                 Capability capability = Capability.fromTag(wanted).orElseThrow(() -> new IllegalArgumentException(
-                        "unknown capability in tag " + tag + " (known: raw-calls, shell-vars, os-phase, fault-injection, reset, snapshot)"));
+                        "unknown capability in tag " + tag + " (known: " + java.util.Arrays.stream(Capability.values()).map(Capability::tag).toList() + ")"));
                 if (!state.target().capabilities().contains(capability)) {
                     throw new TestAbortedException("not observable on target " + state.targetName()
-                            + ": the scenario requires " + wanted);
+                            + ": the scenario requires " + wanted
+                            + (capability.whyMissing().isEmpty() ? "" : " (" + capability.whyMissing() + ")"));
                 }
             } else if (tag.startsWith("@target:")) {
                 String wanted = tag.substring("@target:".length());

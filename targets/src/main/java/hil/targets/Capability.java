@@ -16,12 +16,30 @@ public enum Capability {
     /** Platform reset that keeps the non-volatile store. */
     RESET("reset"),
     /** Saving and restoring the whole target state. */
-    SNAPSHOT("snapshot");
+    SNAPSHOT("snapshot"),
+    /**
+     * Calls made before EndOfDxe: RequestToLock, policies and MOR writes while the platform still takes them. Only
+     * the simulator has it: on real firmware a test's code runs after EndOfDxe.
+     */
+    BEFORE_END_OF_DXE("before-end-of-dxe", "calls before EndOfDxe, which no loadable code makes on real firmware:"
+            + " EDK II's BDS signals EndOfDxe before it runs any Driver#### or Boot#### option (OVMF in"
+            + " PlatformBootManagerBeforeConsole), so the Shell and every application see the platform after it");
 
     private final String tag;
+    private final String whyMissing;
 
     Capability(String tag) {
+        this(tag, "");
+    }
+
+    Capability(String tag, String whyMissing) {
         this.tag = tag;
+        this.whyMissing = whyMissing;
+    }
+
+    /** What a target without this capability cannot do, for the skip reason; empty when the tag says it all. */
+    public String whyMissing() {
+        return whyMissing;
     }
 
     /** The name used in lab-config and in {@code @requires:} tags. */

@@ -51,17 +51,31 @@ final class AgentChannel {
     }
 
     AgentReply call(AgentRequest request, Deadline deadline) {
-        long n = ++seq;
+        long n = seq + 1;
         String line = request.line(n);
-        console.send(line + "\r");
-        Match m = console.expect(Pattern.compile("@HIL " + n + " [^\\n]*\\n"), deadline);
-        String text = m.text();
-        AgentReply reply = AgentReply.parse(text.substring(text.indexOf("@HIL")));
+        AgentReply reply = exchange(request, deadline);
         if (reply.isError()) {
             throw new AgentProtocolException("the agent refused the request: " + reply.errorReason(),
                     line.length() > 200 ? line.substring(0, 200) + "…" : line);
         }
         return reply;
+    }
+
+    /**
+     * Sends one request and returns its reply, an ERROR reply included: for calls whose refusals the caller turns
+     * into something else (a protocol the firmware does not install is "not observable", not a broken harness).
+     */
+    AgentReply exchange(AgentRequest request) {
+        return exchange(request, Deadline.in(callTimeout));
+    }
+
+    private AgentReply exchange(AgentRequest request, Deadline deadline) {
+        long n = ++seq;
+        String line = request.line(n);
+        console.send(line + "\r");
+        Match m = console.expect(Pattern.compile("@HIL " + n + " [^\\n]*\\n"), deadline);
+        String text = m.text();
+        return AgentReply.parse(text.substring(text.indexOf("@HIL")));
     }
 
     /** Waits for the agent after a reset; text from before the reset is never taken for the new ready line. */

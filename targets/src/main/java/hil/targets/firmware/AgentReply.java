@@ -198,6 +198,19 @@ public final class AgentReply {
         }
     }
 
+    /**
+     * The buffer of a COMM reply: {@code data} (the buffer up to its last non-zero byte) followed by zeros up to
+     * {@code len} bytes.
+     */
+    public byte[] commBuffer() {
+        long len = decimal("len");
+        byte[] data = bytes("data");
+        if (len > AgentRequest.MAX_BUFFER || data.length > len) {
+            throw new AgentProtocolException("'data' of " + data.length + " bytes does not fit len=" + len, line);
+        }
+        return java.util.Arrays.copyOf(data, (int) len);
+    }
+
     /** A UTF-16LE name such as {@code name=54006500}, as its code units (unpaired surrogates kept). */
     public String utf16(String key) {
         byte[] b = bytes(key);

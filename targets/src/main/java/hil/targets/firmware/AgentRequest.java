@@ -23,7 +23,7 @@ import java.util.Set;
 public final class AgentRequest {
 
     /** The protocol version this codec speaks; the agent announces it in its ready line. */
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
 
     /** Largest buffer (data, name or size) the agent accepts, in bytes. */
     public static final long MAX_BUFFER = 1L << 20;
@@ -39,6 +39,18 @@ public final class AgentRequest {
         NEXT(EnumSet.of(Pointer.NAME, Pointer.GUID, Pointer.SIZE)),
         SET(EnumSet.of(Pointer.NAME, Pointer.GUID, Pointer.DATA)),
         QUERY(EnumSet.of(Pointer.OUTPUTS)),
+        /** EFI_SMM_COMMUNICATION_PROTOCOL.Communicate with a raw buffer. */
+        COMM(EnumSet.noneOf(Pointer.class)),
+        /** EDKII_VARIABLE_LOCK_PROTOCOL.RequestToLock. */
+        LOCKVAR(EnumSet.noneOf(Pointer.class)),
+        /** EDKII_VARIABLE_POLICY_PROTOCOL.RegisterVariablePolicy. */
+        REGPOLICY(EnumSet.noneOf(Pointer.class)),
+        /** EDKII_VARIABLE_POLICY_PROTOCOL.LockVariablePolicy. */
+        LOCKPOLICY(EnumSet.noneOf(Pointer.class)),
+        /** EDKII_VARIABLE_POLICY_PROTOCOL.DisableVariablePolicy. */
+        DISABLEPOLICY(EnumSet.noneOf(Pointer.class)),
+        /** EDKII_VARIABLE_POLICY_PROTOCOL.IsVariablePolicyEnabled. */
+        POLICYENABLED(EnumSet.noneOf(Pointer.class)),
         PING(EnumSet.noneOf(Pointer.class)),
         EXIT(EnumSet.noneOf(Pointer.class)),
         RESET(EnumSet.noneOf(Pointer.class)),
@@ -119,6 +131,84 @@ public final class AgentRequest {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("attrs", attributes(attributes));
         return new AgentRequest(Op.QUERY, args);
+    }
+
+    /**
+     * A CommSize from which the agent passes a size beyond the buffer on: it reaches past every x86-64 physical
+     * address, so the firmware's range check refuses it before anything reads the buffer past its header. Below it,
+     * a CommSize beyond the buffer would let SMM read and write pool memory the agent does not own.
+     */
+    public static final long COMM_SIZE_OUTSIDE_MEMORY = 1L << 52;
+
+    /** Largest VARIABLE_POLICY_ENTRY the agent takes: its Size field is a UINT16. */
+    public static final int MAX_POLICY_ENTRY = 65536;
+
+    /**
+     * Communicate with {@code buffer} (exactly its bytes) in a pool of EFI_MEMORY_TYPE {@code memoryType} and
+     * CommSize {@code commSize} (a UINTN: negative values are sizes from 2^63). Trailing zero bytes are not written
+     * out: the agent's buffer is zero beyond the data sent, up to {@code buffer.length}.
+     *
+     * @throws IllegalArgumentException when CommSize goes beyond the buffer (below {@link #COMM_SIZE_OUTSIDE_MEMORY})
+     *                                  or the buffer is larger than the agent takes
+     */
+    public static AgentRequest communicate(byte[] buffer, long commSize, int memoryType) {
+        if (buffer.length > MAX_BUFFER) {
+            throw new IllegalArgumentException("a communicate buffer of " + buffer.length
+                    + " bytes is more than the agent allocates (" + MAX_BUFFER + ")");
+        }
+        if (memoryType < 0) {
+            throw new IllegalArgumentException("EFI_MEMORY_TYPE " + Integer.toUnsignedString(memoryType)
+                    + " is not a UINT32 the codec sends; use a value below 2^31");
+        }
+        if (Long.compareUnsigned(commSize, buffer.length) > 0
+                && Long.compareUnsigned(commSize, COMM_SIZE_OUTSIDE_MEMORY) < 0) {
+            throw new IllegalArgumentException("CommSize " + Long.toUnsignedString(commSize) + " reaches beyond the "
+                    + buffer.length + "-byte buffer; the agent sends a buffer only with the memory it owns");
+        }
+        int used = buffer.length;
+        while (used > 0 && buffer[used - 1] == 0) {
+            used--;
+        }
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("type", Integer.toString(memoryType));
+        args.put("len", Integer.toString(buffer.length));
+        args.put("size", Long.toUnsignedString(commSize));
+        args.put("data", "hex:" + HEX.formatHex(buffer, 0, used));
+        return new AgentRequest(Op.COMM, args);
+    }
+
+    /** RequestToLock(name, vendor). */
+    public static AgentRequest requestToLock(String name, EfiGuid vendor) {
+        return new AgentRequest(Op.LOCKVAR, nameAndGuid(name, vendor));
+    }
+
+    /**
+     * RegisterVariablePolicy with {@code entry} at the start of the agent's zeroed 64 KiB buffer, so an entry whose
+     * Size field claims more than its bytes makes the firmware read zeros, never memory the agent does not own.
+     */
+    public static AgentRequest registerVariablePolicy(byte[] entry) {
+        if (entry.length > MAX_POLICY_ENTRY) {
+            throw new IllegalArgumentException("a variable policy entry of " + entry.length
+                    + " bytes is more than its UINT16 Size can describe (" + MAX_POLICY_ENTRY + ")");
+        }
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("entry", "hex:" + HEX.formatHex(entry));
+        return new AgentRequest(Op.REGPOLICY, args);
+    }
+
+    /** LockVariablePolicy(). */
+    public static AgentRequest lockVariablePolicy() {
+        return new AgentRequest(Op.LOCKPOLICY, new LinkedHashMap<>());
+    }
+
+    /** DisableVariablePolicy(). */
+    public static AgentRequest disableVariablePolicy() {
+        return new AgentRequest(Op.DISABLEPOLICY, new LinkedHashMap<>());
+    }
+
+    /** IsVariablePolicyEnabled(&state). */
+    public static AgentRequest isVariablePolicyEnabled() {
+        return new AgentRequest(Op.POLICYENABLED, new LinkedHashMap<>());
     }
 
     /** Asks the agent for its protocol version; makes no call. */

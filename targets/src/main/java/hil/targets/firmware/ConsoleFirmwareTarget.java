@@ -2,6 +2,9 @@ package hil.targets.firmware;
 
 import hil.reports.model.Observation;
 import hil.reports.model.Observation.Keys;
+import hil.simulator.platform.MemoryType;
+import hil.simulator.smm.CommLayout;
+import hil.simulator.smm.VarCheckPolicyMmi;
 import hil.simulator.uefi.Attributes;
 import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
@@ -11,6 +14,7 @@ import hil.targets.Capability;
 import hil.targets.HilException;
 import hil.targets.NotObservableException;
 import hil.targets.Phase;
+import hil.targets.SmmMailbox;
 import hil.transports.Deadline;
 import hil.transports.TransportException;
 import hil.transports.console.Console;
@@ -48,6 +52,10 @@ import java.util.regex.Pattern;
  * GUID, a failed call, the OS phase) — the machine starts again. Where a start gives a factory variable store
  * ({@link #freshStoreOnPowerUp()}: QEMU copies the template) that is all; where the flash keeps what was written (a
  * board), the written variables are put back after the start as well, UEFI-owned ones included.
+ *
+ * <p>The {@link SmmMailbox} extension (raw SMM communicate buffers, RequestToLock, the VariablePolicy protocol) is
+ * made by the agent too. A raw SetVariable buffer's variable is remembered like any other write; a lock or a policy
+ * the firmware took cannot be undone until the next boot, so after one the session is not reused.
  *
  * <p>The OS phase is a Linux kernel started from the Shell in the same boot ({@link LinuxGuest}): the agent exits,
  * the kernel's EFI stub calls ExitBootServices and the kernel calls SetVirtualAddressMap, and from then on every
@@ -95,6 +103,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     /** The console {@link #scenarioMark} belongs to. */
     private Console scenarioConsole;
     private long boots;
+    /** The SMM side, through the agent. */
+    private final SmmMailbox mailbox = new AgentSmmMailbox();
 
     protected ConsoleFirmwareTarget(String name, Set<Capability> capabilities, CallPath calls, Duration bootTimeout,
                                     Duration callTimeout, LinuxGuest guest, String guestUnavailable) {
@@ -209,6 +219,15 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     @Override
     public Phase phase() {
         return phase;
+    }
+
+    /**
+     * {@link SmmMailbox} on every path and phase: made by the agent in the boot phase; in the OS phase and through
+     * the Shell each call is not observable with the reason.
+     */
+    @Override
+    public <T> Optional<T> extension(Class<T> type) {
+        return type == SmmMailbox.class ? Optional.of(type.cast(mailbox)) : Optional.empty();
     }
 
     @Override
@@ -900,5 +919,233 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                     }
                     return out;
                 });
+    }
+
+    // ---- SMM mailbox ---------------------------------------------------------------------------------------
+
+    /**
+     * Raw communicate buffers and the lock and policy protocols, made by the agent (PROTOCOL.md: COMM, LOCKVAR,
+     * REGPOLICY, LOCKPOLICY, DISABLEPOLICY). Inputs and outputs are {@link SmmMailbox#inputs} and
+     * {@link SmmMailbox#outputs}, as on the simulator, so the two compare.
+     */
+    private final class AgentSmmMailbox implements SmmMailbox {
+
+        /** The read-only functions of the SMM variable handler: a buffer they answered changed nothing. */
+        private static final Set<Long> READ_ONLY_FUNCTIONS = Set.of((long) CommLayout.FN_GET_VARIABLE,
+                (long) CommLayout.FN_GET_NEXT_VARIABLE_NAME, (long) CommLayout.FN_QUERY_VARIABLE_INFO,
+                (long) CommLayout.FN_GET_STATISTICS, (long) CommLayout.FN_VAR_CHECK_PROPERTY_GET,
+                (long) CommLayout.FN_GET_PAYLOAD_SIZE, (long) CommLayout.FN_SYNC_RUNTIME_CACHE,
+                (long) CommLayout.FN_GET_RUNTIME_CACHE_INFO);
+        /** The read-only commands of the VarCheckPolicy handler. */
+        private static final Set<Long> READ_ONLY_COMMANDS = Set.of((long) VarCheckPolicyMmi.COMMAND_IS_ENABLED,
+                (long) VarCheckPolicyMmi.COMMAND_DUMP, (long) VarCheckPolicyMmi.COMMAND_GET_INFO,
+                (long) VarCheckPolicyMmi.COMMAND_GET_LOCK_VAR_STATE_INFO);
+
+        /** The agent, when this phase and call path can reach the SMM side; otherwise not observable, with why. */
+        private AgentChannel smmAgent(String what) {
+            if (phase != Phase.BOOT) {
+                throw new NotObservableException(name(), what + " is made by the UEFI agent, which exited when Linux"
+                        + " started; Linux has no interface that sends a raw SMM communicate buffer, and the variable"
+                        + " lock and policy protocols are boot-services protocols, gone after ExitBootServices");
+            }
+            if (calls == CallPath.SHELL) {
+                throw new NotObservableException(name(), what + " needs the UEFI agent (this target calls through"
+                        + " the UEFI Shell, which has no command that sends an SMM communicate buffer or calls the"
+                        + " variable lock and policy protocols)");
+            }
+            return agent();
+        }
+
+        /** One agent call: refusals that mean "this firmware cannot" are not observable, the rest breaks. */
+        private Observation make(String operation, Map<String, String> inputs, AgentRequest request,
+                                 Runnable before, Function<AgentReply, Map<String, String>> outputs,
+                                 java.util.function.Predicate<AgentReply> irreversible) {
+            AgentChannel channel = smmAgent(operation);
+            AgentReply reply;
+            long start;
+            try {
+                before.run();
+                start = System.nanoTime();
+                reply = channel.exchange(request);
+            } catch (NotObservableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw broken(operation, e);
+            }
+            long duration = System.nanoTime() - start;
+            if (reply.isError()) {
+                throw refused(operation, reply.errorReason(), request);
+            }
+            Map<String, String> out;
+            try {
+                out = outputs.apply(reply);
+            } catch (RuntimeException e) {
+                throw broken(operation, e);
+            }
+            if (irreversible.test(reply)) {
+                // A lock or a policy lives in SMRAM until the next boot: nothing a scenario can put back.
+                restorable = false;
+            }
+            EfiStatus status = EfiStatus.fromValue(reply.status()).orElse(null);
+            return new Observation(operation, inputs, status != null ? status.efiName()
+                    : EfiStatus.describe(reply.status()), out, phase.label(), name(), duration, null);
+        }
+
+        private RuntimeException refused(String operation, String reason, AgentRequest request) {
+            if (reason.startsWith("no-protocol:")) {
+                String protocol = switch (reason.substring("no-protocol:".length())) {
+                    case "smm-communication" -> "EFI_SMM_COMMUNICATION_PROTOCOL (the firmware runs without SMM)";
+                    case "variable-lock" -> "EDKII_VARIABLE_LOCK_PROTOCOL";
+                    case "variable-policy" -> "EDKII_VARIABLE_POLICY_PROTOCOL";
+                    default -> reason;
+                };
+                return new NotObservableException(name(), operation + ": the firmware installs no " + protocol);
+            }
+            if (reason.equals("allocation-refused:type")) {
+                return new NotObservableException(name(), operation + ": the firmware's AllocatePool refused a pool"
+                        + " of the requested memory type (" + request + ")");
+            }
+            return broken(operation, new AgentProtocolException("the agent refused the request: " + reason,
+                    AgentProtocolException.excerpt(request.toString())));
+        }
+
+        @Override
+        public Observation communicate(byte[] buffer, long commSize, MemoryType memory) {
+            Map<String, String> inputs = SmmMailbox.inputs(buffer, commSize, memory);
+            AgentRequest request;
+            try {
+                request = AgentRequest.communicate(buffer, commSize, memory.value());
+                request.line(0);
+            } catch (IllegalArgumentException e) {
+                throw new NotObservableException(name(), Keys.COMMUNICATE + ": " + e.getMessage()
+                        + (Long.compareUnsigned(commSize, buffer.length) > 0 ? " (SMM would read and write whatever"
+                        + " pool memory follows the buffer, so the outcome would depend on the allocation, not on"
+                        + " the firmware's checks; from 2^52 on, a CommSize no memory can hold, it is sent)" : ""));
+            }
+            RawWrite write = RawWrite.of(buffer);
+            return make(Keys.COMMUNICATE, inputs, request,
+                    () -> {
+                        if (write != null) {
+                            rememberBeforeWrite(write.name(), write.vendor());
+                        }
+                    },
+                    r -> SmmMailbox.outputs(r.commBuffer(), r.decimal("size")),
+                    r -> changedForGood(buffer, r, write));
+        }
+
+        /**
+         * Whether the buffer did something a restore of variables cannot undo. Communicate refusing the buffer
+         * (INVALID_PARAMETER, ACCESS_DENIED) or finding no handler that took it (NOT_FOUND: the variable and policy
+         * handlers fail only for buffers they reject before acting) changed nothing; a handler that dropped the
+         * message left its status field as sent; read-only functions change nothing; a SetVariable is put back
+         * like any write, unless it went to a UEFI-owned namespace. Anything else that succeeded (a lock, a
+         * policy, the ReadyToBoot or ExitBootServices SMI, or a handler under a GUID this code does not know) did.
+         */
+        private boolean changedForGood(byte[] sent, AgentReply r, RawWrite write) {
+            if (r.status() != EfiStatus.SUCCESS.value()) {
+                return false;
+            }
+            byte[] after = r.commBuffer();
+            if (sent.length < EfiGuid.SIZE) {
+                return false;
+            }
+            EfiGuid guid = EfiGuid.read(sent, CommLayout.MM_HEADER_GUID);
+            int field;
+            long selector;
+            Set<Long> readOnly;
+            if (guid.equals(EfiGuid.SMM_VARIABLE_PROTOCOL)) {
+                field = CommLayout.MM_HEADER_SIZE + CommLayout.RETURN_STATUS;
+                if (sent.length < field + 8) {
+                    return false;
+                }
+                selector = Bytes.u64(sent, CommLayout.MM_HEADER_SIZE + CommLayout.FUNCTION);
+                readOnly = READ_ONLY_FUNCTIONS;
+            } else if (guid.equals(VarCheckPolicyMmi.HANDLER_GUID)) {
+                field = CommLayout.MM_HEADER_SIZE + VarCheckPolicyMmi.OFFSET_RESULT;
+                if (sent.length < field + 8) {
+                    return false;
+                }
+                selector = Bytes.u32(sent, CommLayout.MM_HEADER_SIZE + VarCheckPolicyMmi.OFFSET_COMMAND);
+                readOnly = READ_ONLY_COMMANDS;
+            } else {
+                return true;
+            }
+            long answer = Bytes.u64(after, field);
+            if (answer == Bytes.u64(sent, field) || (answer & Long.MIN_VALUE) != 0) {
+                return false; // dropped, or refused with an error
+            }
+            if (readOnly.contains(selector)) {
+                return false;
+            }
+            if (write != null && selector == CommLayout.FN_SET_VARIABLE) {
+                return OWNED.contains(write.vendor());
+            }
+            return true;
+        }
+
+        @Override
+        public Observation requestToLock(String varName, EfiGuid vendor) {
+            Map<String, String> in = new LinkedHashMap<>();
+            in.put(Observation.Keys.NAME, varName);
+            in.put(Observation.Keys.VENDOR, vendor.toString());
+            return protocol(SmmMailbox.Keys.REQUEST_TO_LOCK, in, AgentRequest.requestToLock(varName, vendor));
+        }
+
+        @Override
+        public Observation registerVariablePolicy(byte[] entry) {
+            AgentRequest request;
+            try {
+                request = AgentRequest.registerVariablePolicy(entry);
+            } catch (IllegalArgumentException e) {
+                throw new NotObservableException(name(), SmmMailbox.Keys.REGISTER_POLICY + ": " + e.getMessage());
+            }
+            return protocol(SmmMailbox.Keys.REGISTER_POLICY, Map.of(SmmMailbox.Keys.ENTRY, Bytes.hex(entry)), request);
+        }
+
+        @Override
+        public Observation lockVariablePolicy() {
+            return protocol(SmmMailbox.Keys.LOCK_POLICY, Map.of(), AgentRequest.lockVariablePolicy());
+        }
+
+        @Override
+        public Observation disableVariablePolicy() {
+            return protocol(SmmMailbox.Keys.DISABLE_POLICY, Map.of(), AgentRequest.disableVariablePolicy());
+        }
+
+        /** A lock or policy protocol call: anything but an error status leaves a rule behind until the next boot. */
+        private Observation protocol(String operation, Map<String, String> inputs, AgentRequest request) {
+            return make(operation, inputs, request, () -> { }, r -> Map.of(), r -> (r.status() & Long.MIN_VALUE) == 0);
+        }
+    }
+
+    /**
+     * The variable a raw SetVariable buffer names: the vendor GUID and the name up to its first NUL inside NameSize,
+     * as the SMM handler reads them; null when the buffer is no well-formed SetVariable message (the handler then
+     * refuses it, and {@link AgentSmmMailbox#changedForGood} catches one it took after all).
+     */
+    private record RawWrite(String name, EfiGuid vendor) {
+
+        static RawWrite of(byte[] b) {
+            int payload = CommLayout.MM_HEADER_SIZE + CommLayout.VARIABLE_HEADER_SIZE;
+            if (b.length < payload + CommLayout.ACCESS_NAME
+                    || !EfiGuid.SMM_VARIABLE_PROTOCOL.equals(EfiGuid.read(b, CommLayout.MM_HEADER_GUID))
+                    || Bytes.u64(b, CommLayout.MM_HEADER_SIZE + CommLayout.FUNCTION) != CommLayout.FN_SET_VARIABLE) {
+                return null;
+            }
+            long nameSize = Bytes.u64(b, payload + CommLayout.ACCESS_NAME_SIZE);
+            int nameAt = payload + CommLayout.ACCESS_NAME;
+            if (nameSize < 2 || Long.compareUnsigned(nameSize, b.length - nameAt) > 0) {
+                return null;
+            }
+            StringBuilder name = new StringBuilder();
+            for (int i = nameAt; i + 1 < nameAt + nameSize; i += 2) {
+                char c = (char) Bytes.u16(b, i);
+                if (c == 0) {
+                    return new RawWrite(name.toString(), EfiGuid.read(b, payload + CommLayout.ACCESS_GUID));
+                }
+                name.append(c);
+            }
+            return null;
+        }
     }
 }

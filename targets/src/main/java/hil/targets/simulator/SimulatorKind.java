@@ -30,7 +30,8 @@ public final class SimulatorKind implements TargetKind {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.RAW_CALLS, Capability.OS_PHASE, Capability.FAULT_INJECTION, Capability.RESET);
+        return EnumSet.of(Capability.RAW_CALLS, Capability.OS_PHASE, Capability.FAULT_INJECTION, Capability.RESET,
+                Capability.BEFORE_END_OF_DXE);
     }
 
     @Override

@@ -117,19 +117,67 @@ class AgentReplyTest {
     }
 
     @Nested
+    class Communicate {
+
+        @Test
+        void rebuildsTheWholeBufferFromItsNonZeroStartAndLength() {
+            AgentReply r = AgentReply.parse("@HIL 4 COMM status=0x0000000000000000 size=48 len=48 data=0b00ff");
+            byte[] expected = new byte[48];
+            expected[0] = 0x0b;
+            expected[2] = (byte) 0xff;
+            assertArrayEquals(expected, r.commBuffer());
+            assertEquals(48, r.decimal("size"));
+        }
+
+        @Test
+        void readsAnAllZeroBufferFromAnEmptyData() {
+            AgentReply r = AgentReply.parse("@HIL 5 COMM status=0x800000000000000f size=48 len=3 data=");
+            assertArrayEquals(new byte[3], r.commBuffer());
+            assertEquals(0x800000000000000fL, r.status());
+        }
+
+        @Test
+        void keepsACommSizeAbove2To63() {
+            AgentReply r = AgentReply.parse("@HIL 6 COMM status=0x8000000000000002 size=18446744073709551615 len=0"
+                    + " data=");
+            assertEquals(-1L, r.decimal("size"));
+        }
+
+        @Test
+        void refusesDataLongerThanTheBuffer() {
+            AgentReply r = AgentReply.parse("@HIL 7 COMM status=0x0000000000000000 size=2 len=2 data=010203");
+            var e = assertThrows(AgentProtocolException.class, r::commBuffer);
+            assertTrue(e.getMessage().contains("does not fit len=2"), e.getMessage());
+        }
+
+        @Test
+        void refusesALengthAboveTheAgentBuffer() {
+            AgentReply r = AgentReply.parse("@HIL 8 COMM status=0x0000000000000000 size=2 len=1048577 data=01");
+            assertThrows(AgentProtocolException.class, r::commBuffer);
+        }
+
+        @Test
+        void readsThePolicyState() {
+            AgentReply r = AgentReply.parse("@HIL 9 POLICYENABLED status=0x0000000000000000 state=1");
+            assertEquals(1, r.decimal("state"));
+            assertTrue(r.answers(9, AgentRequest.Op.POLICYENABLED));
+        }
+    }
+
+    @Nested
     class Ready {
 
         @Test
         void recognisesTheReadyLineOfThisVersion() {
-            assertTrue(AgentReply.isReady("@HIL READY 1\r"));
+            assertTrue(AgentReply.isReady("@HIL READY 2\r"));
             assertFalse(AgentReply.isReady("@HIL 1 PING status=0x0000000000000000 version=1"));
             assertFalse(AgentReply.isReady("Shell> fs0:\\hilagent.efi"));
         }
 
         @Test
         void refusesAReadyLineOfAnotherVersion() {
-            var e = assertThrows(AgentProtocolException.class, () -> AgentReply.isReady("@HIL READY 2"));
-            assertTrue(e.getMessage().contains("protocol version 2"), e.getMessage());
+            var e = assertThrows(AgentProtocolException.class, () -> AgentReply.isReady("@HIL READY 1"));
+            assertTrue(e.getMessage().contains("protocol version 1"), e.getMessage());
         }
     }
 
@@ -140,7 +188,7 @@ class AgentReplyTest {
         @ValueSource(strings = {
                 "",
                 "HIL 1 PING status=0x0000000000000000",
-                "@HIL READY 1",
+                "@HIL READY 2",
                 "@HIL x PING status=0x0000000000000000",
                 "@HIL 1 ping status=0x0000000000000000",
                 "@HIL 1 PING",

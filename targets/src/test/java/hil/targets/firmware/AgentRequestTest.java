@@ -53,6 +53,101 @@ class AgentRequestTest {
     }
 
     @Nested
+    class Communicate {
+
+        /** A GET_PAYLOAD_SIZE message: header GUID, MessageLength 24, Function 11, ReturnStatus 0x5A.., 8 zero bytes. */
+        private static byte[] payloadSize(int length) {
+            byte[] b = new byte[length];
+            EfiGuid.SMM_VARIABLE_PROTOCOL.write(b, 0);
+            b[16] = 24;
+            b[24] = 11;
+            Arrays.fill(b, 32, 40, (byte) 0x5A);
+            return b;
+        }
+
+        @Test
+        void sendsTheBytesUpToTheLastNonZeroOneAndTheBufferLength() {
+            assertEquals("3 COMM type=6 len=48 size=48 data=hex:33d532ede69909429cc02d72cdd998a7180000000000"
+                            + "00000b000000000000005a5a5a5a5a5a5a5a",
+                    AgentRequest.communicate(payloadSize(48), 48, 6).line(3));
+        }
+
+        @Test
+        void sendsALargeZeroPaddedBufferInAFewCharacters() {
+            String line = AgentRequest.communicate(payloadSize(262172), 262172, 10).line(1);
+            assertTrue(line.startsWith("1 COMM type=10 len=262172 size=262172 data=hex:33d532ed"), line);
+            assertTrue(line.length() < 200, line);
+        }
+
+        @Test
+        void sendsAnAllZeroBufferAsEmptyData() {
+            assertEquals("COMM type=4 len=30 size=23 data=hex:", AgentRequest.communicate(new byte[30], 23, 4).toString());
+        }
+
+        @Test
+        void passesACommSizeSmallerThanTheBuffer() {
+            assertTrue(AgentRequest.communicate(payloadSize(48), 23, 6).toString().contains(" size=23 "));
+        }
+
+        @Test
+        void refusesACommSizeBeyondTheBufferThatMemoryCouldHold() {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> AgentRequest.communicate(payloadSize(48), 49, 6));
+            assertTrue(e.getMessage().contains("CommSize 49 reaches beyond the 48-byte buffer"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> AgentRequest.communicate(payloadSize(48), AgentRequest.COMM_SIZE_OUTSIDE_MEMORY - 1, 6));
+        }
+
+        @Test
+        void passesACommSizeNoMemoryCanHoldAsAnUnsignedDecimal() {
+            assertTrue(AgentRequest.communicate(payloadSize(48), -1L, 6).toString()
+                    .contains(" size=18446744073709551615 "));
+            assertTrue(AgentRequest.communicate(payloadSize(48), 1L << 52, 6).toString()
+                    .contains(" size=4503599627370496 "));
+        }
+
+        @Test
+        void refusesABufferAboveTheAgentLimit() {
+            byte[] big = new byte[(int) AgentRequest.MAX_BUFFER + 1];
+            assertThrows(IllegalArgumentException.class, () -> AgentRequest.communicate(big, 24, 6));
+        }
+    }
+
+    @Nested
+    class Protocols {
+
+        @Test
+        void rendersRequestToLockWithTheNameAndGuid() {
+            assertEquals("2 LOCKVAR " + TEST + " " + G, AgentRequest.requestToLock("Test", VENDOR).line(2));
+        }
+
+        @Test
+        void rendersThePolicyEntryAsHex() {
+            assertEquals("REGPOLICY entry=hex:00000100ff", AgentRequest.registerVariablePolicy(
+                    new byte[] {0, 0, 1, 0, (byte) 0xff}).toString());
+        }
+
+        @Test
+        void refusesAnEntryLargerThanItsSizeFieldCanDescribe() {
+            assertThrows(IllegalArgumentException.class,
+                    () -> AgentRequest.registerVariablePolicy(new byte[AgentRequest.MAX_POLICY_ENTRY + 1]));
+        }
+
+        @Test
+        void rendersTheArgumentlessPolicyCalls() {
+            assertEquals("LOCKPOLICY", AgentRequest.lockVariablePolicy().toString());
+            assertEquals("DISABLEPOLICY", AgentRequest.disableVariablePolicy().toString());
+            assertEquals("POLICYENABLED", AgentRequest.isVariablePolicyEnabled().toString());
+        }
+
+        @Test
+        void haveNoPointerToPassAsNull() {
+            assertThrows(IllegalArgumentException.class,
+                    () -> AgentRequest.requestToLock("Test", VENDOR).withNull(Pointer.NAME));
+        }
+    }
+
+    @Nested
     class Names {
 
         @Test

@@ -76,6 +76,10 @@ class QemuOvmfOsPhaseTest {
         assertEquals("EFI_SUCCESS", target.setVirtualAddressMap().status());
         assertThrows(NotObservableException.class, () -> target.setVirtualAddressMap());
         assertThrows(NotObservableException.class, () -> target.exitBootServices());
+        // The agent that made SMM calls is gone: the mailbox says why instead of calling.
+        var smm = target.extension(hil.targets.SmmMailbox.class).orElseThrow();
+        var e = assertThrows(NotObservableException.class, () -> smm.requestToLock("HilLate", VENDOR));
+        assertTrue(e.getMessage().contains("exited when Linux started"), e.getMessage());
     }
 
     @Test
