@@ -387,6 +387,12 @@ public final class SystemMemory {
         System.arraycopy(source, from, l.region.bytes, l.offset, length);
     }
 
+    /** Writes bytes at a physical address, as firmware does before the switch to virtual mode. */
+    public void writePhysical(long address, byte[] source, int from, int length) {
+        Located l = locate(address, length, Mode.PHYSICAL);
+        System.arraycopy(source, from, l.region.bytes, l.offset, length);
+    }
+
     /** Reads {@code length} bytes at an address in the current addressing mode into {@code target} at {@code to}. */
     public void read(long address, byte[] target, int to, int length) {
         Located l = locate(address, length, mode);
