@@ -135,3 +135,65 @@ Feature: Validation of SMM communicate buffers
     Then the SMM return status is EFI_SUCCESS
     When I send a communicate buffer for function 5 with a payload of 0 bytes
     Then the SMM return status is EFI_UNSUPPORTED
+
+  # Errata (measured on Debian's OVMF 2022.11 from the Shell) and ref 2.2 #3: after SmmReadyToLock,
+  # SmmMemLib (SmmIsBufferOutsideSmmValid) accepts only a buffer wholly inside a region of the memory
+  # map it took at EndOfDxe, keeping EfiReservedMemoryType, EfiRuntimeServicesCode/Data and
+  # EfiACPIMemoryNVS entries; the SMM core then runs no handler and Communicate returns EFI_ACCESS_DENIED
+  Scenario: After SmmReadyToLock a buffer in boot-services memory is refused by Communicate
+    Given the communicate buffer is in EfiBootServicesData memory
+    When the firmware signals EndOfDxe
+    And I send a communicate buffer for function 11 with a payload of 8 bytes
+    Then the communicate status is EFI_ACCESS_DENIED
+    And the communicate buffer was dropped
+
+  # Errata (measured on Debian's OVMF 2022.11): an EfiACPIMemoryNVS pool buffer is handled
+  Scenario: After SmmReadyToLock a buffer in ACPI NVS memory is handled
+    Given the communicate buffer is in EfiACPIMemoryNVS memory
+    When the firmware signals EndOfDxe
+    And I send a communicate buffer for function 11 with a payload of 8 bytes
+    Then the communicate status is EFI_SUCCESS
+    And the SMM return status is EFI_SUCCESS
+    And the reply UINTN at payload offset 0 is 262132
+
+  # ref 2.2 #3 (SmmLibInternalEndOfDxeNotify keeps these four types). OVMF's DXE core keeps
+  # memory-type bins for them (PcdMemoryTypeEfi* in OvmfPkgX64.dsc) and GetMemoryMap reports a bin's
+  # free pages as its type, so pool allocated later from the Shell still lies in a region of the
+  # EndOfDxe map. The Memory Attributes Table, whose read-only runtime ranges SmmMemLib would also
+  # refuse, is installed only at ReadyToBoot, after SmmMemLib looked for it at EndOfDxe.
+  Scenario Outline: After SmmReadyToLock a buffer in a type SmmMemLib keeps is handled
+    Given the communicate buffer is in <type> memory
+    When the firmware signals EndOfDxe
+    And I send a communicate buffer for function 11 with a payload of 8 bytes
+    Then the communicate status is EFI_SUCCESS
+    And the reply UINTN at payload offset 0 is 262132
+
+    Examples:
+      | type                   |
+      | EfiRuntimeServicesData |
+      | EfiRuntimeServicesCode |
+      | EfiReservedMemoryType  |
+
+  # ref 2.2 #3: every other type is missing from SmmMemLib's copy of the map
+  Scenario Outline: After SmmReadyToLock a buffer in a type SmmMemLib drops from its map is refused
+    Given the communicate buffer is in <type> memory
+    When the firmware signals EndOfDxe
+    And I send a communicate buffer for function 11 with a payload of 8 bytes
+    Then the communicate status is EFI_ACCESS_DENIED
+    And the communicate buffer was dropped
+
+    Examples:
+      | type                 |
+      | EfiLoaderData        |
+      | EfiBootServicesCode  |
+      | EfiACPIReclaimMemory |
+
+  # ref 2.2: before SmmReadyToLock only the SMRAM and address checks apply. A Shell application on
+  # OVMF always runs after the lock (the boot manager installs it right after EndOfDxe), so only the
+  # simulator can send from before it.
+  @target:simulator
+  Scenario: Before SmmReadyToLock a buffer in boot-services memory is handled
+    Given the communicate buffer is in EfiBootServicesData memory
+    When I send a communicate buffer for function 11 with a payload of 8 bytes
+    Then the communicate status is EFI_SUCCESS
+    And the reply UINTN at payload offset 0 is 262132

@@ -18,7 +18,7 @@ public final class DxeCore {
     /** The Runtime Architectural Protocol driver's image. */
     public static final String RUNTIME_IMAGE = "RuntimeDxe";
 
-    private final SystemMemory memory = new SystemMemory();
+    private final SystemMemory memory = new SystemMemory(SystemMemory.ovmfBins());
     private final List<RuntimeFault> faults = new ArrayList<>();
     private final EventServices events = new EventServices(memory, faults::add);
     private final ProtocolDatabase protocols = new ProtocolDatabase();

@@ -10,7 +10,9 @@ import hil.simulator.runtime.RuntimeDriver;
 import hil.simulator.runtime.RuntimeDriverDefinition;
 import hil.simulator.runtime.VariableRuntimeDxe;
 import hil.simulator.runtime.VariableSmmRuntimeDxe;
+import hil.simulator.runtime.DriverFaultException;
 import hil.simulator.smm.SmmCommunication;
+import hil.simulator.smm.SmmMemLib;
 import hil.simulator.smm.SmmVariableHandler;
 import hil.simulator.smm.VariableCore;
 import hil.simulator.store.FaultTolerantWrite;
@@ -63,6 +65,8 @@ public final class SimulatedPlatform {
     /** The DXE environment of this boot: memory, events, gRT, SetVirtualAddressMap, detected faults. */
     private DxeCore firmware;
     private VariableSmmRuntimeDxe variableDriver;
+    /** The SMM transport of this boot, over this boot's memory, with its SmmMemLib state. */
+    private SmmCommunication smm;
     private final Map<String, RuntimeDriver> drivers = new LinkedHashMap<>();
     private StartUpStage startUp;
     /** Where the next boot stops its start-up; every boot but an explicit {@link #restartUntil} runs it all. */
@@ -232,6 +236,11 @@ public final class SimulatedPlatform {
             flash.stopJournal();
             boot();
             return new Outcome<>(null, e);
+        } catch (DriverFaultException e) {
+            if (cutThisCall) {
+                flash.stopJournal();
+            }
+            return new Outcome<>(null, null, null, e.fault());
         }
     }
 
@@ -281,7 +290,11 @@ public final class SimulatedPlatform {
         }
     }
 
-    /** EndOfDxe: seen by SMM only; locks and VarCheck enforcement start. */
+    /**
+     * EndOfDxe: seen by SMM only; locks and VarCheck enforcement start, and SmmMemLib takes the memory map. OVMF's
+     * boot manager installs the DXE SmmReadyToLock protocol right after it (PlatformBootManagerBeforeConsole), so
+     * from here on SMM accepts communicate buffers only in the regions of that map ({@link SmmMemLib}).
+     */
     public EfiStatus signalEndOfDxe() {
         if (phase != Phase.BOOT) {
             return EfiStatus.UNSUPPORTED;
@@ -290,7 +303,19 @@ public final class SimulatedPlatform {
         endOfDxeSignalled = true;
         core.onEndOfDxe();
         firmware.events().signalGroup(EventGroups.END_OF_DXE);
+        smmReadyToLock();
         return EfiStatus.SUCCESS;
+    }
+
+    /**
+     * The SMM side of the boot manager's EndOfDxe and DxeSmmReadyToLock: SmmMemLib keeps the memory map of now
+     * and starts checking buffers against it. Once a boot: the IPL locks only once.
+     */
+    private void smmReadyToLock() {
+        if (!smm.memLib().readyToLockSeen()) {
+            smm.memLib().endOfDxe(firmware.memory().memoryMap());
+            smm.memLib().readyToLock();
+        }
     }
 
     /**
@@ -304,6 +329,7 @@ public final class SimulatedPlatform {
         startBootManager();
         readyToBootSignalled = true;
         endOfDxeSignalled = true;
+        smmReadyToLock();
         firmware.events().signalGroup(EventGroups.READY_TO_BOOT);
         return EfiStatus.SUCCESS;
     }
@@ -360,7 +386,8 @@ public final class SimulatedPlatform {
         drivers.clear();
         dxe = null;
         MmCommunicationDriver.load(firmware);
-        variableDriver = VariableSmmRuntimeDxe.load(firmware, new SmmCommunication(new SmmVariableHandler(core)));
+        smm = new SmmCommunication(new SmmVariableHandler(core), firmware.memory(), new SmmMemLib());
+        variableDriver = VariableSmmRuntimeDxe.load(firmware, smm);
         drivers.put(variableDriver.name(), variableDriver);
         startUp = StartUpStage.DXE_CORE;
         continueStartUp(stopStartUpAt);
@@ -369,6 +396,14 @@ public final class SimulatedPlatform {
     /** The DXE environment of the current boot. */
     public DxeCore firmware() {
         return firmware;
+    }
+
+    /**
+     * The SMM transport of the current boot: communicate buffers are physical addresses in this boot's memory and
+     * SmmMemLib's checks apply.
+     */
+    public SmmCommunication smm() {
+        return smm;
     }
 
     /** The variable wrapper driver of the current boot. */

@@ -17,35 +17,104 @@ import static hil.simulator.smm.CommLayout.*;
  * buffer. Like the real driver it ignores Communicate's own status, so a message SMM dropped reads back as the
  * zero the buffer was filled with: EFI_SUCCESS.
  *
+ * <p>The buffer lives in simulated memory; {@link Channel} is how this code reaches it and SMM: each message is
+ * composed in {@link #commBuffer()} (the driver's view of the buffer), stored through {@code mVariableBuffer},
+ * sent with {@code Communicate(mVariableBufferPhysical, mVariableBuffer, &CommSize)}, and read back through
+ * {@code mVariableBuffer}.
+ *
  * <p>Pointer arguments are modelled explicitly: a {@code null} name, vendor or size means a NULL pointer.
  */
 public final class VariableRuntimeDxe {
 
-    private final SmmCommunication smm;
+    /** The communicate buffer in memory and the SMM transport, as the wrapper's globals reach them. */
+    public interface Channel {
+
+        /** Stores bytes {@code [0, length)} of {@code message} at the start of the buffer, through mVariableBuffer. */
+        void store(byte[] message, int length);
+
+        /** mMmCommunication2->Communicate with the buffer's physical and virtual addresses and {@code commSize}. */
+        void communicate(long commSize);
+
+        /** Reads bytes {@code [0, length)} of the buffer, through mVariableBuffer, into {@code message}. */
+        void load(byte[] message, int length);
+    }
+
+    private final Channel channel;
     private final long payloadSize;
     private final byte[] commBuffer;
     private long lastCommSize;
     /** How far into the communicate buffer messages have written since it was last zeroed. */
     private int dirtyEnd;
+    /** How far the last zero fill reached: that much of the memory must be stored to clear it. */
+    private int writtenEnd;
 
     /**
-     * SmmVariableReady: asks SMM for the payload size (function 11, in an exactly sized temporary buffer) and
-     * allocates the permanent communicate buffer.
+     * The wrapper once SmmVariableReady has its buffer: {@code payloadSize} is what SMM answered to function 11
+     * ({@link #payloadSizeQuery} and {@link #payloadSizeAnswer}), the buffer is 24 + 16 + that many bytes.
      *
-     * @throws IllegalStateException if SMM does not answer the payload-size request
+     * @throws IllegalStateException if the payload size cannot be a buffer
      */
-    public VariableRuntimeDxe(SmmCommunication smm) {
-        this.smm = smm;
-        byte[] temp = new byte[MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + PAYLOAD_SIZE_SIZE];
-        writeHeader(temp, PAYLOAD_SIZE_SIZE, FN_GET_PAYLOAD_SIZE);
-        smm.communicate(temp, 0, temp.length);
-        long status = Bytes.u64(temp, MM_HEADER_SIZE + RETURN_STATUS);
-        this.payloadSize = Bytes.u64(temp, MM_HEADER_SIZE + VARIABLE_HEADER_SIZE);
-        if (status != 0 || payloadSize <= 0 || payloadSize > Integer.MAX_VALUE - 64) {
-            throw new IllegalStateException("SMM variable handler did not report a payload size (status "
-                    + EfiStatus.describe(status) + ", size " + payloadSize + ")");
+    public VariableRuntimeDxe(long payloadSize, Channel channel) {
+        if (payloadSize <= 0 || payloadSize > Integer.MAX_VALUE - 64) {
+            throw new IllegalStateException("SMM variable handler reported a payload size of " + payloadSize);
         }
+        this.channel = channel;
+        this.payloadSize = payloadSize;
         this.commBuffer = new byte[(int) (MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + payloadSize)];
+    }
+
+    /** The size of GetVariablePayloadSize's exactly sized temporary buffer. */
+    public static final int PAYLOAD_SIZE_QUERY_SIZE = MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + PAYLOAD_SIZE_SIZE;
+
+    /** GetVariablePayloadSize's message (function 11) in its exactly sized buffer. */
+    public static byte[] payloadSizeQuery() {
+        byte[] temp = new byte[PAYLOAD_SIZE_QUERY_SIZE];
+        EfiGuid.SMM_VARIABLE_PROTOCOL.write(temp, MM_HEADER_GUID);
+        Bytes.put64(temp, MM_MESSAGE_LENGTH, VARIABLE_HEADER_SIZE + PAYLOAD_SIZE_SIZE);
+        Bytes.put64(temp, MM_HEADER_SIZE + FUNCTION, FN_GET_PAYLOAD_SIZE);
+        return temp;
+    }
+
+    /**
+     * The payload size in SMM's answer to {@link #payloadSizeQuery()}.
+     *
+     * @throws IllegalStateException if SMM did not answer with a usable size
+     */
+    public static long payloadSizeAnswer(byte[] reply) {
+        long status = Bytes.u64(reply, MM_HEADER_SIZE + RETURN_STATUS);
+        long size = Bytes.u64(reply, MM_HEADER_SIZE + VARIABLE_HEADER_SIZE);
+        if (status != 0 || size <= 0 || size > Integer.MAX_VALUE - 64) {
+            throw new IllegalStateException("SMM variable handler did not report a payload size (status "
+                    + EfiStatus.describe(status) + ", size " + size + ")");
+        }
+        return size;
+    }
+
+    /**
+     * A wrapper over a buffer that is only an array (no machine memory): SMM is handed the array. For tests of the
+     * marshalling alone.
+     */
+    public static VariableRuntimeDxe overArray(SmmCommunication smm) {
+        byte[] query = payloadSizeQuery();
+        smm.communicate(query, 0, query.length);
+        long size = payloadSizeAnswer(query);
+        byte[] memory = new byte[(int) (MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + size)];
+        return new VariableRuntimeDxe(size, new Channel() {
+            @Override
+            public void store(byte[] message, int length) {
+                System.arraycopy(message, 0, memory, 0, length);
+            }
+
+            @Override
+            public void communicate(long commSize) {
+                smm.communicate(memory, 0, commSize);
+            }
+
+            @Override
+            public void load(byte[] message, int length) {
+                System.arraycopy(memory, 0, message, 0, length);
+            }
+        });
     }
 
     /** mVariableBufferPayloadSize. */
@@ -53,7 +122,7 @@ public final class VariableRuntimeDxe {
         return payloadSize;
     }
 
-    /** The runtime communicate buffer (for inspection by tests and tools). */
+    /** The driver's view of the communicate buffer after the last message (for inspection by tests and tools). */
     public byte[] commBuffer() {
         return commBuffer;
     }
@@ -71,6 +140,7 @@ public final class VariableRuntimeDxe {
     private void writeHeader(byte[] buffer, long payload, int function) {
         int end = (int) Math.min(buffer.length, Math.max(dirtyEnd, MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + payload));
         Arrays.fill(buffer, 0, end, (byte) 0);
+        writtenEnd = end;
         dirtyEnd = 0;
         EfiGuid.SMM_VARIABLE_PROTOCOL.write(buffer, MM_HEADER_GUID);
         Bytes.put64(buffer, MM_MESSAGE_LENGTH, VARIABLE_HEADER_SIZE + payload);
@@ -86,11 +156,18 @@ public final class VariableRuntimeDxe {
         return true;
     }
 
-    /** SendCommunicateBuffer: the status SMM left in the buffer. */
+    /**
+     * SendCommunicateBuffer: the status SMM left in the buffer. What InitCommunicateBuffer wrote (its zero fill up to
+     * where earlier messages reached, and this message) is stored in memory first; afterwards the part SMM may have
+     * written (up to CommSize) is read back.
+     */
     private EfiStatus send(long payload) {
+        int zeroed = writtenEnd;
         lastCommSize = MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + payload;
         dirtyEnd = (int) Math.max(dirtyEnd, Math.min(commBuffer.length, lastCommSize));
-        smm.communicate(commBuffer, 0, lastCommSize);
+        channel.store(commBuffer, Math.max(zeroed, dirtyEnd));
+        channel.communicate(lastCommSize);
+        channel.load(commBuffer, dirtyEnd);
         long status = Bytes.u64(commBuffer, MM_HEADER_SIZE + RETURN_STATUS);
         return EfiStatus.fromValue(status).orElse(EfiStatus.DEVICE_ERROR);
     }

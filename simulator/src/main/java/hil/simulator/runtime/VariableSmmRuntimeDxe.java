@@ -5,11 +5,13 @@ import hil.simulator.platform.EfiEvent;
 import hil.simulator.platform.EventGroups;
 import hil.simulator.platform.EventTypes;
 import hil.simulator.platform.LoadedImage;
+import hil.simulator.platform.MemoryFault;
 import hil.simulator.platform.MemoryType;
 import hil.simulator.platform.NotifyFunction;
 import hil.simulator.platform.ProtocolDatabase;
 import hil.simulator.platform.RuntimeFault;
 import hil.simulator.platform.RuntimeServicesTable.Service;
+import hil.simulator.platform.SystemMemory;
 import hil.simulator.platform.Tpl;
 import hil.simulator.smm.SmmCommunication;
 import hil.simulator.uefi.EfiGuid;
@@ -24,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import static hil.simulator.smm.CommLayout.MM_HEADER_SIZE;
-import static hil.simulator.smm.CommLayout.PAYLOAD_SIZE_SIZE;
 import static hil.simulator.smm.CommLayout.VARIABLE_HEADER_SIZE;
 
 /**
@@ -38,6 +39,17 @@ import static hil.simulator.smm.CommLayout.VARIABLE_HEADER_SIZE;
  * every call goes through ({@code mVariableBuffer}, {@code mMmCommunication2}) in its image, in simulated memory.
  * The names and the conversions are those of edk2-stable202211; the runtime-cache pointers stay NULL because
  * OVMF builds without the cache, and are converted with EFI_OPTIONAL_PTR.
+ *
+ * <p>The communicate buffer is an EfiRuntimeServicesData pool allocation (AllocateRuntimePool) in simulated memory.
+ * As in EDK II the driver keeps two pointers to it: {@code mVariableBuffer}, through which it writes messages and
+ * reads replies and which it converts at SetVirtualAddressMap, and {@code mVariableBufferPhysical}, which it never
+ * converts and passes as CommBufferPhysical to {@code Communicate(mMmCommunication2, mVariableBufferPhysical,
+ * mVariableBuffer, &CommSize)}; PiSmmIpl hands SMM only the physical address. So a wrong pointer shows: if
+ * {@code mVariableBufferPhysical} is converted (or otherwise wrong), SMM refuses the buffer (a virtual address is
+ * beyond the largest physical address SmmMemLib accepts) and Communicate fails; the real wrapper ignores that status
+ * and reports the EFI_SUCCESS it zero-filled, so the simulator reports the call as a fault naming the pointer. If
+ * {@code mVariableBuffer} names other memory than {@code mVariableBufferPhysical}, the wrapper would write where SMM
+ * does not look: also a fault, found before the SMI.
  */
 public final class VariableSmmRuntimeDxe implements RuntimeDriver {
 
@@ -80,6 +92,7 @@ public final class VariableSmmRuntimeDxe implements RuntimeDriver {
     private final LoadedImage image;
     private final DriverGlobals globals;
     private final Set<String> forgotten = new HashSet<>();
+    private final Set<String> extraConversions = new HashSet<>();
     private final List<PointerConversion> conversions = new ArrayList<>();
     private VariableRuntimeDxe runtime;
 
@@ -124,21 +137,90 @@ public final class VariableSmmRuntimeDxe implements RuntimeDriver {
         if (communication.isEmpty()) {
             return;
         }
-        // GetVariablePayloadSize asks SMM in a temporary boot-services buffer and frees it again.
-        long query = dxe.memory().allocatePool(MemoryType.BOOT_SERVICES_DATA,
-                MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + PAYLOAD_SIZE_SIZE, NAME + " payload-size query");
-        runtime = new VariableRuntimeDxe(smm);
+        // GetVariablePayloadSize asks SMM in a temporary boot-services buffer (AllocateZeroPool) and frees it again;
+        // at this point of the boot (before EndOfDxe) SmmMemLib checks only that it is outside SMRAM.
+        int querySize = VariableRuntimeDxe.PAYLOAD_SIZE_QUERY_SIZE;
+        long query = dxe.memory().allocatePool(MemoryType.BOOT_SERVICES_DATA, querySize, NAME + " payload-size query");
+        byte[] message = VariableRuntimeDxe.payloadSizeQuery();
+        dxe.memory().write(query, message, 0, querySize);
+        smm.communicate(query, querySize);
+        dxe.memory().read(query, message, 0, querySize);
         dxe.memory().free(query);
-        long buffer = dxe.memory().adoptPool(MemoryType.RUNTIME_SERVICES_DATA, runtime.commBuffer(), NAME + " " + VARIABLE_BUFFER);
+        long payloadSize = VariableRuntimeDxe.payloadSizeAnswer(message);
+        long buffer = dxe.memory().allocatePool(MemoryType.RUNTIME_SERVICES_DATA,
+                MM_HEADER_SIZE + VARIABLE_HEADER_SIZE + payloadSize, NAME + " " + VARIABLE_BUFFER);
         globals.set(VARIABLE_BUFFER, buffer);
         globals.set(VARIABLE_BUFFER_PHYSICAL, buffer);
         globals.set(MM_COMMUNICATION, communication.getAsLong());
+        runtime = new VariableRuntimeDxe(payloadSize, new BufferChannel());
         dxe.runtimeServices().install(Service.GET_VARIABLE, image.entryPoint(GET_VARIABLE));
         dxe.runtimeServices().install(Service.GET_NEXT_VARIABLE_NAME, image.entryPoint(GET_NEXT_VARIABLE_NAME));
         dxe.runtimeServices().install(Service.SET_VARIABLE, image.entryPoint(SET_VARIABLE));
         dxe.runtimeServices().install(Service.QUERY_VARIABLE_INFO, image.entryPoint(QUERY_VARIABLE_INFO));
         dxe.protocols().install(EfiGuid.VARIABLE_ARCH_PROTOCOL, 0);
         dxe.protocols().install(ProtocolDatabase.VARIABLE_LOCK, image.entryPoint(VARIABLE_LOCK_INTERFACE));
+    }
+
+    /**
+     * The communicate buffer as the wrapper's code reaches it: messages are stored and replies read through
+     * {@code mVariableBuffer} in the current addressing mode; SMM gets {@code mVariableBufferPhysical}.
+     */
+    private final class BufferChannel implements VariableRuntimeDxe.Channel {
+
+        @Override
+        public void store(byte[] message, int length) {
+            long buffer = pointer(VARIABLE_BUFFER);
+            try {
+                dxe.memory().write(buffer, message, 0, length);
+            } catch (MemoryFault f) {
+                throw fault(f.describe(VARIABLE_BUFFER));
+            }
+        }
+
+        @Override
+        public void communicate(long commSize) {
+            long virtual = pointer(VARIABLE_BUFFER);
+            long physical = pointer(VARIABLE_BUFFER_PHYSICAL);
+            long named = dxe.memory().mode() == SystemMemory.Mode.VIRTUAL
+                    ? dxe.memory().toPhysical(virtual).orElse(virtual) : virtual;
+            if (named != physical && dxe.memory().typeAt(physical).isPresent()) {
+                throw fault(String.format("%s names physical 0x%X but %s is 0x%X: the message is written where SMM"
+                        + " does not look", VARIABLE_BUFFER, named, VARIABLE_BUFFER_PHYSICAL, physical));
+            }
+            SmmCommunication.Result r = smm.communicate(physical, commSize);
+            if (r.status() == null) {
+                throw fault(r.unmodelled());
+            }
+            if (r.status() != EfiStatus.SUCCESS) {
+                throw fault(String.format("SMM refused the communicate buffer at %s = 0x%X: Communicate returned %s"
+                        + " (the wrapper ignores that status and would return the EFI_SUCCESS it zero-filled, with"
+                        + " nothing done)", VARIABLE_BUFFER_PHYSICAL, physical, r.status().efiName()));
+            }
+        }
+
+        @Override
+        public void load(byte[] message, int length) {
+            long buffer = pointer(VARIABLE_BUFFER);
+            try {
+                dxe.memory().read(buffer, message, 0, length);
+            } catch (MemoryFault f) {
+                throw fault(f.describe(VARIABLE_BUFFER));
+            }
+        }
+
+        private long pointer(String name) {
+            try {
+                return globals.get(name);
+            } catch (MemoryFault f) {
+                throw fault(f.describe("the image holding " + name));
+            }
+        }
+
+        private DriverFaultException fault(String message) {
+            RuntimeFault fault = new RuntimeFault(NAME, message);
+            dxe.reportFault(fault);
+            return new DriverFaultException(fault);
+        }
     }
 
     /** SmmVariableWriteReady: runs when gSmmVariableWriteGuid appears. */
@@ -153,7 +235,11 @@ public final class VariableSmmRuntimeDxe implements RuntimeDriver {
         if (notReady("ReadyToBoot")) {
             return;
         }
-        runtime.signalReadyToBoot();
+        try {
+            runtime.signalReadyToBoot();
+        } catch (DriverFaultException e) {
+            // Already in the fault log; the real notify function would carry on regardless.
+        }
         dxe.events().closeEvent(event);
     }
 
@@ -162,7 +248,11 @@ public final class VariableSmmRuntimeDxe implements RuntimeDriver {
         if (notReady("ExitBootServices")) {
             return;
         }
-        runtime.signalExitBootServices();
+        try {
+            runtime.signalExitBootServices();
+        } catch (DriverFaultException e) {
+            // Already in the fault log.
+        }
     }
 
     private boolean notReady(String event) {
@@ -174,10 +264,34 @@ public final class VariableSmmRuntimeDxe implements RuntimeDriver {
         return false;
     }
 
-    /** VariableAddressChangeEvent. */
+    /** VariableAddressChangeEvent (plus any conversion a faulty build adds, {@link #convertAlso}). */
     private void variableAddressChange() {
         conversions.clear();
         conversions.addAll(globals.convertAll(CONVERTED, forgotten));
+        Map<String, Boolean> extra = new LinkedHashMap<>();
+        for (String pointer : globals.names()) {
+            if (extraConversions.contains(pointer)) {
+                extra.put(pointer, false);
+            }
+        }
+        conversions.addAll(globals.convertAll(extra, Set.of()));
+    }
+
+    /**
+     * Fault injection: from now on the VirtualAddressChange notify also converts {@code pointer}, one it must leave
+     * alone (in EDK II that is {@link #VARIABLE_BUFFER_PHYSICAL}: SMM works with physical addresses).
+     */
+    public void convertAlso(String pointer) {
+        if (!globals.has(pointer) || CONVERTED.containsKey(pointer)) {
+            throw new IllegalArgumentException(NAME + " keeps no unconverted pointer " + pointer + " (it keeps: "
+                    + String.join(", ", globals.names()) + "; it converts: " + String.join(", ", CONVERTED.keySet()) + ")");
+        }
+        extraConversions.add(pointer);
+    }
+
+    /** Fault injection: a stray write or a wrong conversion leaves {@code value} in the pointer. */
+    public void overwritePointer(String pointer, long value) {
+        globals.set(pointer, value);
     }
 
     /** The marshalling half, once SMM is ready; empty before. */

@@ -125,4 +125,54 @@ class SystemMemoryTest {
         assertEquals("p points to 0x1000, where nothing is mapped",
                 new MemoryFault(MemoryFault.Kind.UNMAPPED, 0x1000L).describe("p"));
     }
+
+    @Test
+    @DisplayName("With bins, allocations of a bin's type come from it and its free pages are reported as that type")
+    void binsHoldTheirTypeAndReportTheirFreePages() {
+        SystemMemory binned = new SystemMemory(java.util.Map.of(MemoryType.RUNTIME_SERVICES_DATA, 4L));
+        long a = binned.allocatePool(MemoryType.RUNTIME_SERVICES_DATA, 10, "a");
+        long bs = binned.allocatePool(MemoryType.BOOT_SERVICES_DATA, 10, "bs");
+
+        assertEquals(List.of(
+                MemoryDescriptor.of(MemoryType.BOOT_SERVICES_DATA, bs, 0, 1, 0),
+                MemoryDescriptor.of(MemoryType.RUNTIME_SERVICES_DATA, a, 0, 1, MemoryDescriptor.EFI_MEMORY_RUNTIME),
+                MemoryDescriptor.of(MemoryType.RUNTIME_SERVICES_DATA, a + SystemMemory.PAGE_SIZE, 0, 3,
+                        MemoryDescriptor.EFI_MEMORY_RUNTIME)), binned.memoryMap());
+    }
+
+    @Test
+    void freedBinPagesAreReusedAndAFullBinSpillsOutside() {
+        SystemMemory binned = new SystemMemory(java.util.Map.of(MemoryType.ACPI_MEMORY_NVS, 2L));
+        long a = binned.allocatePages(MemoryType.ACPI_MEMORY_NVS, 2, "a");
+        long outside = binned.allocatePages(MemoryType.ACPI_MEMORY_NVS, 1, "outside");
+        binned.free(a);
+        long again = binned.allocatePool(MemoryType.ACPI_MEMORY_NVS, 16, "again");
+
+        assertEquals(a + SystemMemory.PAGE_SIZE * 2, outside, "the bin is full: the allocation lies past its end");
+        assertEquals(a, again);
+        assertEquals(0, binned.readU64(again), "reused pages are zeroed");
+    }
+
+    @Test
+    @DisplayName("Physically, a bin is one piece: a span may run from one allocation into the next; elsewhere it may not")
+    void physicalSpansRunAcrossAllocationsOnlyInsideABin() {
+        SystemMemory binned = new SystemMemory(java.util.Map.of(MemoryType.RUNTIME_SERVICES_DATA, 4L));
+        long a = binned.allocatePool(MemoryType.RUNTIME_SERVICES_DATA, 16, "a");
+        long b = binned.allocatePool(MemoryType.RUNTIME_SERVICES_DATA, 16, "b");
+        binned.writeU64(b, 0x77);
+        long bs = binned.allocatePool(MemoryType.BOOT_SERVICES_DATA, 16, "bs");
+
+        SystemMemory.Span span = binned.physicalSpan(a, 2 * SystemMemory.PAGE_SIZE);
+        assertEquals(0x77, hil.simulator.uefi.Bytes.u64(span.bytes(), span.offset() + (int) (b - a)));
+        assertEquals(MemoryFault.Kind.OUT_OF_BOUNDS, faultOf(() -> binned.physicalSpan(a, 5 * SystemMemory.PAGE_SIZE)));
+        binned.physicalSpan(bs, SystemMemory.PAGE_SIZE);
+        assertEquals(MemoryFault.Kind.OUT_OF_BOUNDS, faultOf(() -> binned.physicalSpan(bs, SystemMemory.PAGE_SIZE + 1)));
+        assertEquals(MemoryFault.Kind.UNMAPPED, faultOf(() -> binned.physicalSpan(0x1234_5000L, 8)));
+    }
+
+    @Test
+    void onlyTheTypesEdk2KeepsBinsForMayHaveOne() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new SystemMemory(java.util.Map.of(MemoryType.BOOT_SERVICES_DATA, 4L)));
+    }
 }

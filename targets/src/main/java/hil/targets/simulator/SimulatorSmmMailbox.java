@@ -4,6 +4,7 @@ import hil.reports.model.Observation;
 import hil.simulator.flash.PowerLossException;
 import hil.simulator.platform.MemoryType;
 import hil.simulator.platform.SimulatedPlatform;
+import hil.simulator.platform.SystemMemory;
 import hil.simulator.smm.SmmCommunication;
 import hil.simulator.smm.SmmVariableHandler;
 import hil.simulator.smm.VariablePolicyProxy;
@@ -11,6 +12,7 @@ import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.simulator.uefi.Ucs2;
+import hil.targets.NotObservableException;
 import hil.targets.Phase;
 import hil.targets.RuntimeDrivers;
 import hil.targets.SmmMailbox;
@@ -21,10 +23,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Raw communicate buffers and the lock and policy protocols on the simulator. A raw buffer is its own memory region
- * and goes to the running firmware's SMM handlers through the SMM transport, as an MM Communicate call of a test
- * application would; the policy calls go through the DXE VariablePolicy proxy; RequestToLock goes through the DXE
- * variable driver. A power cut during a call restarts the machine and is reported instead of a status.
+ * Raw communicate buffers and the lock and policy protocols on the simulator. A raw buffer is allocated as pool of
+ * the memory type the scenario chose, in the running machine's memory, and its physical address goes to SMM
+ * through the machine's transport, as an MM Communicate call of a test application would; so SmmMemLib's checks
+ * apply (after SmmReadyToLock, only EfiReservedMemoryType, EfiRuntimeServicesCode/Data and EfiACPIMemoryNVS regions
+ * of the EndOfDxe memory map are accepted), and a CommSize beyond the buffer reaches what follows it in memory. The
+ * pool is freed after the call. The policy calls go through the DXE VariablePolicy proxy; RequestToLock goes through
+ * the DXE variable driver. A power cut during a call restarts the machine and is reported instead of a status.
  */
 final class SimulatorSmmMailbox implements SmmMailbox {
 
@@ -75,11 +80,40 @@ final class SimulatorSmmMailbox implements SmmMailbox {
 
     @Override
     public Observation communicate(byte[] buffer, long commSize, MemoryType type) {
-        byte[] memory = buffer.clone();
         return direct(Keys.COMMUNICATE, SmmMailbox.inputs(buffer, commSize, type), () -> {
-            SmmCommunication.Result r = smm().communicate(memory, 0, commSize);
-            return new Outcome(r.status(), SmmMailbox.outputs(memory, r.commSize()));
+            poolable(type);
+            SimulatedPlatform platform = machine.get();
+            SystemMemory memory = platform.firmware().memory();
+            long address = memory.allocatePool(type, buffer.length, "HIL communicate buffer");
+            try {
+                memory.writePhysical(address, buffer, 0, buffer.length);
+                SmmCommunication.Result r = platform.smm().communicate(address, commSize);
+                if (r.status() == null) {
+                    throw new NotObservableException(target, r.unmodelled());
+                }
+                return new Outcome(r.status(), SmmMailbox.outputs(memory.readPhysical(address, buffer.length),
+                        r.commSize()));
+            } finally {
+                memory.free(address);
+            }
         });
+    }
+
+    /**
+     * Checks that a test application could have its buffer as pool of {@code type}: EDK II's CoreInternalAllocatePool
+     * refuses EfiConventionalMemory and EfiPersistentMemory with EFI_INVALID_PARAMETER; pool of the I/O, unusable,
+     * PAL-code and unaccepted types is not something the model gives out.
+     */
+    private void poolable(MemoryType type) {
+        switch (type) {
+            case CONVENTIONAL, PERSISTENT -> throw new IllegalArgumentException("a communicate buffer cannot be in "
+                    + type.efiName() + " memory: EDK II's AllocatePool refuses that type with EFI_INVALID_PARAMETER");
+            case UNUSABLE, MEMORY_MAPPED_IO, MEMORY_MAPPED_IO_PORT_SPACE, PAL_CODE, UNACCEPTED ->
+                    throw new NotObservableException(target, "the simulator does not give out pool of " + type.efiName()
+                            + " for a communicate buffer");
+            default -> {
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package hil.targets.simulator;
 
 import hil.reports.model.Observation;
+import hil.simulator.platform.MemoryType;
 import hil.simulator.smm.CommLayout;
 import hil.simulator.smm.VarCheckPolicyMmi;
 import hil.simulator.smm.VariablePolicyEntry;
@@ -13,12 +14,16 @@ import hil.targets.labconfig.TargetConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SimulatorSmmMailboxTest {
 
@@ -77,10 +82,92 @@ class SimulatorSmmMailboxTest {
     }
 
     @Test
-    void aCommSizeFarBeyondTheBufferIsAccessDenied() {
+    void aCommSizeBeyondTheAddressSpaceIsAccessDenied() {
         byte[] b = variableMessage(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
 
-        assertEquals("EFI_ACCESS_DENIED", mailbox.communicate(b, b.length + 100).status());
+        Observation o = mailbox.communicate(b, -1L);
+
+        assertEquals("EFI_ACCESS_DENIED", o.status(), "SmmMemLib: the length exceeds the largest physical address");
+        assertEquals("18446744073709551615", o.outputs().get(SmmMailbox.Keys.COMM_SIZE), "CommSize comes back as passed");
+    }
+
+    @Test
+    void aCommSizeBeyondTheBufferButInsideItsRegionReachesTheHandler() {
+        // A runtime-data pool lies in OVMF's runtime-data bin, one memory-map region with what follows it: SmmMemLib
+        // checks regions, not allocations, so the 8-byte payload is read as 108 bytes and answered.
+        byte[] b = variableMessage(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
+        target.platform().signalEndOfDxe();
+
+        Observation o = mailbox.communicate(b, b.length + 100, MemoryType.RUNTIME_SERVICES_DATA);
+
+        assertEquals("EFI_SUCCESS", o.status());
+        assertEquals("EFI_SUCCESS", o.outputs().get(SmmMailbox.Keys.RETURN_STATUS));
+    }
+
+    @Test
+    void beforeReadyToLockABootServicesBufferIsHandled() {
+        byte[] b = variableMessage(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
+
+        Observation o = mailbox.communicate(b, b.length, MemoryType.BOOT_SERVICES_DATA);
+
+        assertEquals("EFI_SUCCESS", o.status());
+        assertEquals("EFI_SUCCESS", o.outputs().get(SmmMailbox.Keys.RETURN_STATUS));
+        assertEquals("EfiBootServicesData", o.inputs().get(SmmMailbox.Keys.MEMORY_TYPE));
+    }
+
+    @Test
+    void afterReadyToLockABootServicesBufferIsRefusedAndUntouched() {
+        byte[] b = variableMessage(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
+        target.platform().signalEndOfDxe();
+
+        Observation o = mailbox.communicate(b, b.length, MemoryType.BOOT_SERVICES_DATA);
+
+        assertEquals("EFI_ACCESS_DENIED", o.status());
+        assertEquals(Bytes.hex(b), o.outputs().get(SmmMailbox.Keys.REPLY));
+        assertEquals("48", o.outputs().get(SmmMailbox.Keys.COMM_SIZE));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MemoryType.class, names = {"RESERVED", "RUNTIME_SERVICES_CODE", "RUNTIME_SERVICES_DATA",
+            "ACPI_MEMORY_NVS"})
+    void afterReadyToLockTheTypesSmmMemLibKeepsAreHandled(MemoryType type) {
+        byte[] b = variableMessage(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
+        target.platform().signalEndOfDxe();
+
+        Observation o = mailbox.communicate(b, b.length, type);
+
+        assertEquals("EFI_SUCCESS", o.status());
+        assertEquals("f4ff0300", o.outputs().get(SmmMailbox.Keys.REPLY).substring(80, 88), "262132 at payload offset 0");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MemoryType.class, names = {"LOADER_CODE", "LOADER_DATA", "BOOT_SERVICES_CODE",
+            "BOOT_SERVICES_DATA", "ACPI_RECLAIM"})
+    void afterReadyToLockOtherTypesAreAccessDenied(MemoryType type) {
+        byte[] b = variableMessage(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
+        target.platform().signalEndOfDxe();
+
+        assertEquals("EFI_ACCESS_DENIED", mailbox.communicate(b, b.length, type).status());
+    }
+
+    @Test
+    void aTypeAllocatePoolRefusesIsAnError() {
+        byte[] b = variableMessage(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> mailbox.communicate(b, b.length, MemoryType.CONVENTIONAL));
+        assertTrue(e.getMessage().contains("EfiConventionalMemory"), e.getMessage());
+    }
+
+    @Test
+    void theBufferIsFreedAfterTheCall() {
+        byte[] b = variableMessage(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
+        for (int i = 0; i < 300; i++) {
+            // 300 calls of a 1-page buffer would not fit the 256-page runtime-data bin if the pages were kept.
+            assertEquals("EFI_SUCCESS", mailbox.communicate(b, b.length).status());
+        }
+        target.platform().signalEndOfDxe();
+        assertEquals("EFI_SUCCESS", mailbox.communicate(b, b.length).status());
     }
 
     @Test
