@@ -23,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -118,7 +120,7 @@ final class FuzzCommand implements Callable<Integer> {
                 Target target = env.kind(config).create(config);
                 Running r;
                 try {
-                    target.platform().bootFresh();
+                    start(target);
                     SmmMailbox mailbox = target.extension(SmmMailbox.class).orElseThrow(() -> new BadInputException(
                             "target '" + config.name() + "' has no SMM mailbox (it cannot send raw communicate"
                                     + " buffers; see 'hil targets')"));
@@ -135,10 +137,11 @@ final class FuzzCommand implements Callable<Integer> {
                 for (Running r : running) {
                     broke |= send(r, c, s, reportDir);
                 }
+                explain(c, running);
                 if (broke) {
                     // One target had to start again with its factory store: all do, so the stores stay in step.
                     for (Running r : running) {
-                        r.target.platform().bootFresh();
+                        start(r.target);
                     }
                 }
                 int done = c.index() + 1;
@@ -171,6 +174,17 @@ final class FuzzCommand implements Callable<Integer> {
         out.println("Report: " + reportDir.index());
         out.flush();
         return summary.allPassed() && summary.divergences() == 0 ? Hil.OK : Hil.NOT_PASSED;
+    }
+
+    /**
+     * Boots the target with its factory store and brings it where firmware is when a loaded program can first send a
+     * buffer: past EndOfDxe (and SmmReadyToLock) and ReadyToBoot, as OVMF is when its Shell runs; a firmware target is
+     * already there (its events are recorded as already signalled), the simulator signals them.
+     */
+    private static void start(Target target) {
+        target.platform().bootFresh();
+        target.platform().signalEndOfDxe();
+        target.platform().signalReadyToBoot();
     }
 
     /**
@@ -207,6 +221,34 @@ final class FuzzCommand implements Callable<Integer> {
                 + seed + " (buffer bytes: " + Bytes.hex(c.buffer()).length() / 2 + ")", name, c.index() + 1,
                 List.of(), status, message, nanos, List.of(result), artifacts));
         return broke;
+    }
+
+    /**
+     * Marks the case's results with {@code @differs:<target>:<reason>} for every target but the reference when
+     * {@link FuzzExplanations} explains how they may differ; a difference of any other kind still counts.
+     */
+    private static void explain(FuzzCases.Case c, List<Running> running) {
+        Map<String, Observation> byTarget = new LinkedHashMap<>();
+        for (Running r : running) {
+            ScenarioResult last = r.results.get(r.results.size() - 1);
+            List<Observation> obs = last.steps().get(0).observations();
+            if (obs.isEmpty()) {
+                return;
+            }
+            byTarget.put(r.name, obs.get(0));
+        }
+        FuzzExplanations.explain(c, byTarget).ifPresent(reason -> {
+            List<String> tags = new ArrayList<>();
+            for (Running r : running.subList(1, running.size())) {
+                tags.add("@differs:" + r.name + ":" + reason.replace(' ', '-'));
+            }
+            for (Running r : running) {
+                ScenarioResult last = r.results.remove(r.results.size() - 1);
+                r.results.add(new ScenarioResult(last.target(), last.featureUri(), last.featureName(), last.name(),
+                        last.line(), tags, last.status(), last.message(), last.durationNanos(), last.steps(),
+                        last.artifacts()));
+            }
+        });
     }
 
     private static List<Artifact> discard(Running r) {
