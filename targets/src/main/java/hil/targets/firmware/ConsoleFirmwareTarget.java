@@ -92,6 +92,10 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     /** The console {@link #scenarioMark} belongs to. */
     private Console scenarioConsole;
     private long boots;
+    /** Counts the starts and resets: RAM, and with it every driver the agent loaded, is lost at each. */
+    private long sessions;
+    /** The runtime-driver model of this target, made on first use. */
+    private FirmwareRuntimeDrivers runtimeDrivers;
 
     protected ConsoleFirmwareTarget(String name, Set<Capability> capabilities, CallPath calls, Duration bootTimeout,
                                     Duration callTimeout, LinuxGuest guest, String guestUnavailable) {
@@ -208,6 +212,60 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         return phase;
     }
 
+    /**
+     * The runtime-driver model ({@link FirmwareRuntimeDrivers}) where the agent makes the calls: it loads the test
+     * driver images that the agent build puts next to the agent.
+     */
+    @Override
+    public <T> Optional<T> extension(Class<T> type) {
+        if (type == hil.targets.RuntimeDrivers.class && calls == CallPath.AGENT) {
+            if (runtimeDrivers == null) {
+                runtimeDrivers = new FirmwareRuntimeDrivers(new RuntimeDriverHooks());
+            }
+            return Optional.of(type.cast(runtimeDrivers));
+        }
+        return super.extension(type);
+    }
+
+    /** What the runtime-driver model needs of this target. */
+    private final class RuntimeDriverHooks implements FirmwareRuntimeDrivers.Machine {
+        @Override
+        public String name() {
+            return ConsoleFirmwareTarget.this.name();
+        }
+
+        @Override
+        public Phase phase() {
+            return phase;
+        }
+
+        @Override
+        public long session() {
+            return console == null ? -1 : sessions;
+        }
+
+        @Override
+        public boolean kernelMapRecorded() {
+            return virtualMapRecorded;
+        }
+
+        @Override
+        public AgentReply agent(AgentRequest request) {
+            return guarded("the runtime-driver call " + request.op(), () -> ConsoleFirmwareTarget.this.agent()
+                    .call(request));
+        }
+
+        @Override
+        public Observation getVariable(String varName, EfiGuid vendor) {
+            return ConsoleFirmwareTarget.this.getVariable(varName, vendor, LARGE_BUFFER);
+        }
+
+        @Override
+        public void keepsDrivers() {
+            restorable = false;
+        }
+    }
+
     @Override
     public void close() {
         stopMachine(false);
@@ -259,6 +317,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** Brings the console to the agent's ready line or the Shell prompt. */
     private void openSession(Console c, Deadline deadline, boolean afterReset) {
+        sessions++;
         if (calls == CallPath.AGENT) {
             agent = new AgentChannel(c, callTimeout);
             if (agentStartsItself()) {
