@@ -69,6 +69,10 @@ typedef struct {
     UINT32 virtual_mode; /* the hub's VirtualAddressChange notify ran */
     UINT32 reply_len;
     HUB_ENTRY drivers[HUB_DRIVERS];
+    UINT32 code_count;
+    UINT32 pad;
+    UINT64 code_start[HUB_DRIVERS * 2]; /* the code sections of the runtime images, for the attributes table */
+    UINT64 code_end[HUB_DRIVERS * 2];
     CHAR8 reply[REPLY_MAX];
     CHAR8 text[HUB_TEXT];
 } HUB;
@@ -375,6 +379,123 @@ static void use_pointers(TEXT *t)
     }
 }
 
+
+/* ---------------------------------------------------------------- the memory attributes table */
+
+/*
+ * Measured on Debian's OVMF 2022.11 with Linux 6.1: runtime images loaded from the Shell are not described in the
+ * EFI Memory Attributes Table. Their pages stay inside the runtime-code entry marked XP, Linux maps runtime memory
+ * by that table, and the first call into such an image faults on an instruction fetch (NX) inside
+ * efi_enter_virtual_mode. So the hub describes the code sections of the test images itself: at ExitBootServices,
+ * when the firmware no longer rebuilds the table, it publishes a copy in which those ranges are RO (executable)
+ * and everything else keeps the firmware's attributes.
+ */
+static EFI_GUID MemoryAttributesTableGuid = {0xdcfa911d, 0x26eb, 0x469f, {0xa2, 0x20, 0x38, 0xb7, 0xdc, 0x46, 0x12, 0x20}};
+
+typedef struct {
+    UINT32 Version;
+    UINT32 NumberOfEntries;
+    UINT32 DescriptorSize;
+    UINT32 Reserved;
+} MAT_HEADER;
+
+#define PATCH_BYTES (64 * 1024)
+#define SCN_MEM_EXECUTE 0x20000000u
+#define SCN_MEM_WRITE 0x80000000u
+#ifndef EFI_MEMORY_RO
+#define EFI_MEMORY_RO 0x20000ULL
+#endif
+static UINT8 *mPatch;           /* hub: a boot-services buffer for the table, allocated at load */
+
+/* Registers the executable, read-only sections of the image at `base` in the hub. */
+static __attribute__((unused)) void register_code(UINT8 *base)
+{
+    UINT32 pe = *(UINT32 *)(base + 0x3c);
+    UINT16 sections = *(UINT16 *)(base + pe + 6);
+    UINT16 optional = *(UINT16 *)(base + pe + 20);
+    UINT8 *sec = base + pe + 24 + optional;
+    for (UINT16 i = 0; i < sections && mShared->code_count < HUB_DRIVERS * 2; i++, sec += 40) {
+        UINT32 va = *(UINT32 *)(sec + 12);
+        UINT32 raw = *(UINT32 *)(sec + 16);
+        UINT32 virt = *(UINT32 *)(sec + 8);
+        UINT32 ch = *(UINT32 *)(sec + 36);
+        UINT32 size = raw > virt ? raw : virt;
+        if ((ch & (SCN_MEM_EXECUTE | SCN_MEM_WRITE)) == SCN_MEM_EXECUTE && size != 0) {
+            mShared->code_start[mShared->code_count] = (UINT64)(UINTN)base + va;
+            mShared->code_end[mShared->code_count] = ((UINT64)(UINTN)base + va + size + 0xfff) & ~0xfffULL;
+            mShared->code_count++;
+        }
+    }
+}
+
+static void put_entry(UINT8 **out, UINT8 *end, const EFI_MEMORY_DESCRIPTOR *d, UINTN size, UINT64 from, UINT64 to,
+                      BOOLEAN code, UINT32 *count)
+{
+    if (from >= to || *out + size > end) {
+        return;
+    }
+    EFI_MEMORY_DESCRIPTOR *n = (EFI_MEMORY_DESCRIPTOR *)*out;
+    copy(n, d, size);
+    n->PhysicalStart = from;
+    n->VirtualStart = 0;
+    n->NumberOfPages = (to - from) >> 12;
+    if (code) {
+        n->Attribute = (n->Attribute & ~(UINT64)EFI_MEMORY_XP) | EFI_MEMORY_RO;
+    }
+    *out += size;
+    (*count)++;
+}
+
+static void patch_attributes_table(void)
+{
+    UINTN index = ST->NumberOfTableEntries;
+    for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+        if (guid_eq(&ST->ConfigurationTable[i].VendorGuid, &MemoryAttributesTableGuid)) {
+            index = i;
+        }
+    }
+    if (index == ST->NumberOfTableEntries || mPatch == NULL) {
+        record((const CHAR8 *)"attributes-table none");
+        return;
+    }
+    MAT_HEADER *old = ST->ConfigurationTable[index].VendorTable;
+    MAT_HEADER *neu = (MAT_HEADER *)mPatch;
+    *neu = *old;
+    UINT32 count = 0;
+    UINT8 *out = mPatch + sizeof(MAT_HEADER);
+    UINT8 *end = mPatch + PATCH_BYTES;
+    UINT8 *in = (UINT8 *)(old + 1);
+    for (UINT32 e = 0; e < old->NumberOfEntries; e++, in += old->DescriptorSize) {
+        const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)in;
+        UINT64 at = d->PhysicalStart;
+        UINT64 stop = d->PhysicalStart + (d->NumberOfPages << 12);
+        while (at < stop) {
+            /* The next code range that starts at or after `at`, or contains it. */
+            UINT64 cs = stop;
+            UINT64 ce = stop;
+            for (UINT32 r = 0; r < mShared->code_count; r++) {
+                UINT64 s = mShared->code_start[r] > at ? mShared->code_start[r] : at;
+                if (mShared->code_end[r] > at && s < cs) {
+                    cs = s;
+                    ce = mShared->code_end[r] < stop ? mShared->code_end[r] : stop;
+                }
+            }
+            put_entry(&out, end, d, old->DescriptorSize, at, cs, FALSE, &count);
+            put_entry(&out, end, d, old->DescriptorSize, cs, ce, TRUE, &count);
+            at = ce;
+        }
+    }
+    neu->NumberOfEntries = count;
+    ST->ConfigurationTable[index].VendorTable = neu;
+    CHAR8 line[80];
+    TEXT t = {line, 0, sizeof(line)};
+    t_str(&t, (const CHAR8 *)"attributes-table entries ");
+    t_dec(&t, old->NumberOfEntries);
+    t_str(&t, (const CHAR8 *)" -> ");
+    t_dec(&t, count);
+    record(line);
+}
+
 /* ---------------------------------------------------------------- notify functions */
 
 static void record_notify(const NOTIFY *n)
@@ -412,6 +533,7 @@ static MS void exit_notify(EFI_EVENT event, VOID *context)
     if (mHub) {
         if (mShared != NULL) {
             mShared->exited = 1;
+            patch_attributes_table();
         }
         return;
     }
@@ -982,11 +1104,13 @@ static EFI_STATUS start_hub(void)
             return fail_config((const CHAR8 *)"a hub is already running", (const CHAR8 *)"hub");
         }
     }
-    HUB *h = NULL;
-    EFI_STATUS st = uefi_call_wrapper(BS->AllocatePool, 3, EfiRuntimeServicesData, sizeof(HUB), (VOID **)&h);
+    EFI_PHYSICAL_ADDRESS block = 0;
+    EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, EfiRuntimeServicesData,
+                                      EFI_SIZE_TO_PAGES(sizeof(HUB)), &block);
     if (EFI_ERROR(st)) {
         return st;
     }
+    HUB *h = (HUB *)(UINTN)block;
     SetMem(h, sizeof(HUB), 0);
     h->signature = HUB_SIGNATURE;
     mShared = h;
@@ -1153,6 +1277,15 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
     if (EFI_ERROR(st)) {
         return st;
     }
+#ifndef HIL_BS_IMAGE
+    register_code((UINT8 *)li->ImageBase);
+    if (mHub) {
+        st = uefi_call_wrapper(BS->AllocatePool, 3, EfiBootServicesData, PATCH_BYTES, (VOID **)&mPatch);
+        if (EFI_ERROR(st)) {
+            return st;
+        }
+    }
+#endif
     CHAR8 line[512];
     TEXT t = {line, 0, sizeof(line)};
     t_str(&t, (const CHAR8 *)"load ");
