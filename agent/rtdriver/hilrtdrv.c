@@ -708,6 +708,14 @@ static void cmd_create(CHAR8 **w, UINTN n, TEXT *t)
         t_str(t, (const CHAR8 *)"type ");
         t_hex(t, actual);
         t_str(t, (const CHAR8 *)"\n");
+        /* IEVENT.EventGroup: after Signature, Type, SignalCount, SignalLink, NotifyTpl, NotifyFunction, Context. */
+        const UINT8 *g = (const UINT8 *)e + 56;
+        t_str(t, (const CHAR8 *)"group ");
+        for (int i = 0; i < 16; i++) {
+            CHAR8 hx[3] = {"0123456789abcdef"[g[i] >> 4], "0123456789abcdef"[g[i] & 0xf], 0};
+            t_str(t, hx);
+        }
+        t_str(t, (const CHAR8 *)"\n");
     }
     if (!EFI_ERROR(st)) {
         if (mCreatedCount < sizeof(mCreated) / sizeof(mCreated[0])) {

@@ -211,9 +211,11 @@ final class FirmwareRuntimeDrivers implements RuntimeDrivers {
         in.put("image", file);
         in.put("options", options);
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("imageCodeType", log.imageType(spec.name()));
-        out.put(Keys.EVENTS, String.join("\n", log.createdEvents(spec.name())));
-        return observation("LoadDriver", in, null, out, Phase.BOOT, start, null);
+        out.put(Keys.EVENTS, String.join("\n", log.createdEvents(spec.name()).stream()
+                .filter(e -> !e.endsWith(" (harness)")).map(e -> e.replace(" at ", " event of " + spec.name() + " at "))
+                .toList()));
+        return observation("LoadDriver", in, null, out, Phase.BOOT, start, "image code in " + log.imageType(spec.name())
+                + "; the harness's own events are left out");
     }
 
     @Override
@@ -254,7 +256,8 @@ final class FirmwareRuntimeDrivers implements RuntimeDrivers {
         out.put(Keys.COUNT, String.valueOf(faults.size()));
         out.put(Keys.FAULTS, String.join("\n", faults));
         if (!notes.isEmpty()) {
-            out.put("measured", String.join("\n", notes));
+            // What the OS did with the fault: measured, but not part of the model the simulator shares.
+            note = (note == null ? "" : note + "; ") + "measured: " + String.join("; ", notes);
         }
         return observation("UseDriver", Map.of(Keys.DRIVER, name), null, out, phase, start, note);
     }
@@ -288,12 +291,18 @@ final class FirmwareRuntimeDrivers implements RuntimeDrivers {
             RuntimeDriverRecord log = record();
             open = log.openAfterUnload(name).orElseThrow(() -> new HilException("driver " + name
                     + " recorded no Unload"));
-            events = log.createdEvents(name);
+            // The Unload records how many stayed open: all of them or none (it closes all or leaves all).
+            String state = open == 0 ? " (closed)" : " (open)";
+            events = log.createdEvents(name).stream().filter(e -> !e.endsWith(" (harness)"))
+                    .map(e -> e.substring(e.indexOf(' ') + 1).replace(" at ", " event of " + name + " at ") + state)
+                    .toList();
         } else {
             requireBoot("Listing a driver's events");
-            events = command(name, "events").stream().filter(l -> l.startsWith("event "))
-                    .map(l -> l.substring(6)).toList();
-            open = events.stream().filter(e -> e.endsWith(" open")).count();
+            events = command(name, "events").stream().filter(l -> l.startsWith("event ")).map(l -> {
+                String[] w = l.split(" ");
+                return w[1] + " event of " + name + " at " + w[2] + " (" + w[3] + ")";
+            }).toList();
+            open = events.stream().filter(e -> e.endsWith(" (open)")).count();
         }
         return observation("DriverEvents", Map.of(Keys.DRIVER, name), null,
                 Map.of(Keys.OPEN_EVENTS, String.valueOf(open), Keys.EVENTS, String.join("\n", events)), phase, start,
@@ -342,12 +351,15 @@ final class FirmwareRuntimeDrivers implements RuntimeDrivers {
         Map<String, String> out = new LinkedHashMap<>();
         if (st == EfiStatus.SUCCESS) {
             out.put(Keys.TYPE, EventTypes.hex((int) value(reply, "type")));
-            if (groupName != null) {
-                out.put(Keys.GROUP, groupName);
+            EfiGuid g = RuntimeDriverRecord.guidFromBytes(reply.stream().filter(l -> l.startsWith("group "))
+                    .map(l -> l.substring(6)).findFirst().orElseThrow(() -> new HilException(
+                            "the driver's reply has no group: " + reply)));
+            if (g != null) {
+                out.put(Keys.GROUP, EventGroups.name(g));
             }
         }
         return observation(groupName == null ? "CreateEvent" : "CreateEventEx", in, st, out, Phase.BOOT, start,
-                "type read from the DXE core's IEVENT");
+                "type and group read from the DXE core's IEVENT");
     }
 
     private static String group(String name) {

@@ -228,6 +228,23 @@ public final class RuntimeDriverRecord {
         return out;
     }
 
+    /** An EFI_GUID as its 16 bytes in memory order (hex), e.g. IEVENT.EventGroup; null for the zero GUID. */
+    public static EfiGuid guidFromBytes(String hex) {
+        byte[] b = java.util.HexFormat.of().parseHex(hex);
+        if (b.length != 16) {
+            throw new IllegalArgumentException("a GUID has 16 bytes, not " + b.length + ": " + hex);
+        }
+        boolean zero = true;
+        for (byte x : b) {
+            zero &= x == 0;
+        }
+        if (zero) {
+            return null;
+        }
+        return EfiGuid.parse(String.format("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]));
+    }
+
     private static String statusName(String hex) {
         if (!hex.startsWith("0x")) {
             throw new IllegalArgumentException("not a status: " + hex);
