@@ -44,3 +44,6 @@ objcopy -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
     --target efi-app-x86_64 --subsystem=10 "$work/hilagent.so" "$out/hilagent.efi"
 
 echo "$out/hilagent.efi"
+
+# The runtime-driver test images go next to the agent, which loads them (RTDRV).
+sh "$here/rtdriver/build.sh" "$out"

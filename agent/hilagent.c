@@ -1019,6 +1019,119 @@ static void op_ack(const REQUEST *r, ARGS *a, FAULT *f)
     out_end();
 }
 
+/*
+ * RTDRV: loads and unloads driver images from the agent's own file system (the runtime-driver test images of
+ * agent/rtdriver/). do=load: LoadImage of file= (hex of the ASCII file name) from the device the agent was loaded
+ * from, LoadedImage->LoadOptions set to options= (hex of ASCII; passed with its NUL), StartImage; the reply names
+ * the failing step (at=load|options|start) and the image handle. do=unload: UnloadImage(handle=).
+ */
+static EFI_HANDLE agent_image; /* set by efi_main */
+
+static BOOLEAN decode_ascii(const REQUEST *r, const char *key, CHAR8 **out, FAULT *f)
+{
+    CHAR8 *v = find(r, key);
+    if (v == NULL) {
+        return fail(f, "missing-key", key);
+    }
+    UINTN n = str_len(v);
+    if (n % 2 != 0 || n / 2 > 1023) {
+        return fail(f, "bad-value", key);
+    }
+    *out = AllocateZeroPool(n / 2 + 1);
+    if (*out == NULL) {
+        return fail(f, "out-of-resources", key);
+    }
+    if (!parse_hex_bytes(v, n / 2, (UINT8 *)*out)) {
+        return fail(f, "bad-value", key);
+    }
+    for (UINTN i = 0; i < n / 2; i++) {
+        if ((*out)[i] < 0x20 || (*out)[i] > 0x7e) {
+            return fail(f, "bad-value", key);
+        }
+    }
+    return TRUE;
+}
+
+static void op_rtdrv(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    (void)a;
+    CHAR8 *what = find(r, "do");
+    if (what == NULL) {
+        fail(f, "missing-key", "do");
+        return;
+    }
+    if (str_eq(what, "unload")) {
+        UINT64 handle = 0;
+        CHAR8 *h = find(r, "handle");
+        if (h == NULL || !parse_hex(h, 16, &handle)) {
+            fail(f, h == NULL ? "missing-key" : "bad-value", "handle");
+            return;
+        }
+        EFI_STATUS st = uefi_call_wrapper(BS->UnloadImage, 1, (EFI_HANDLE)(UINTN)handle);
+        reply_begin(r, st);
+        out_end();
+        return;
+    }
+    if (!str_eq(what, "load")) {
+        fail(f, "bad-value", "do");
+        return;
+    }
+    CHAR8 *file = NULL;
+    CHAR8 *options = NULL;
+    if (!decode_ascii(r, "file", &file, f) || !decode_ascii(r, "options", &options, f)) {
+        if (file != NULL) {
+            FreePool(file);
+        }
+        return;
+    }
+    UINTN n = str_len(file);
+    CHAR16 *path = AllocateZeroPool((n + 1) * sizeof(CHAR16));
+    EFI_LOADED_IMAGE *self = NULL;
+    EFI_STATUS st = path == NULL ? EFI_OUT_OF_RESOURCES
+                    : uefi_call_wrapper(BS->HandleProtocol, 3, agent_image, &LoadedImageProtocol, (void **)&self);
+    const char *at = "load";
+    EFI_HANDLE image = NULL;
+    if (!EFI_ERROR(st)) {
+        for (UINTN i = 0; i < n; i++) {
+            path[i] = file[i];
+        }
+        EFI_DEVICE_PATH *dp = FileDevicePath(self->DeviceHandle, path);
+        st = dp == NULL ? EFI_OUT_OF_RESOURCES
+             : uefi_call_wrapper(BS->LoadImage, 6, FALSE, agent_image, dp, NULL, 0, &image);
+        if (dp != NULL) {
+            FreePool(dp);
+        }
+    }
+    if (!EFI_ERROR(st)) {
+        EFI_LOADED_IMAGE *li = NULL;
+        at = "options";
+        st = uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li);
+        if (!EFI_ERROR(st)) {
+            /* The options stay allocated: the driver may read them whenever it likes. */
+            li->LoadOptions = options;
+            li->LoadOptionsSize = (UINT32)str_len(options) + 1;
+            options = NULL;
+            at = "start";
+            st = uefi_call_wrapper(BS->StartImage, 3, image, NULL, NULL);
+        }
+    }
+    reply_begin(r, st);
+    out_str(" at=");
+    out_str(EFI_ERROR(st) ? at : "done");
+    if (image != NULL) {
+        out_str(" handle=");
+        out_hex_value((UINT64)(UINTN)image);
+    }
+    out_end();
+    FreePool(file);
+    if (options != NULL) {
+        FreePool(options);
+    }
+    if (path != NULL) {
+        FreePool(path);
+    }
+}
+
 typedef enum { CONTINUE, LEAVE, COLD_RESET, SHUTDOWN } AFTER;
 
 typedef struct {
@@ -1040,6 +1153,7 @@ static const OP OPS[] = {
     {"DISABLEPOLICY", {NULL}, op_policy, CONTINUE},
     {"POLICYENABLED", {NULL}, op_policy, CONTINUE},
     {"PING", {NULL}, op_ping, CONTINUE},
+    {"RTDRV", {"do", "file", "options", "handle", NULL}, op_rtdrv, CONTINUE},
     {"EXIT", {NULL}, op_ack, LEAVE},
     {"RESET", {NULL}, op_ack, COLD_RESET},
     {"SHUTDOWN", {NULL}, op_ack, SHUTDOWN},
@@ -1136,6 +1250,7 @@ static void qemu_uart_fifo(void)
 EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 {
     InitializeLib(image, system_table);
+    agent_image = image;
     if (has_option(image, L"qemu-uart-fifo")) {
         qemu_uart_fifo();
     }

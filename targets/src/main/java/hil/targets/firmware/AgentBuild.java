@@ -55,7 +55,8 @@ public final class AgentBuild {
     public static synchronized Path ensureBuilt(Path source) {
         Path out = source.resolve("build");
         Path binary = out.resolve(BINARY);
-        if (Files.isRegularFile(binary) && !sourcesNewerThan(source, binary)) {
+        if (Files.isRegularFile(binary) && RuntimeDriverRecord.IMAGES.stream().allMatch(i -> Files.isRegularFile(
+                out.resolve(i))) && !sourcesNewerThan(source, binary)) {
             return binary;
         }
         Path log = out.resolve("build.log");
@@ -80,9 +81,14 @@ public final class AgentBuild {
         }
     }
 
-    /** Whether any file directly in {@code source} is newer than {@code binary} (or a time cannot be read). */
+    /**
+     * Whether any file directly in {@code source} or in its {@code rtdriver/} (the test driver images built with the
+     * agent) is newer than {@code binary} (or a time cannot be read).
+     */
     static boolean sourcesNewerThan(Path source, Path binary) {
-        try (Stream<Path> files = Files.list(source)) {
+        Path drivers = source.resolve("rtdriver");
+        try (Stream<Path> top = Files.list(source);
+             Stream<Path> files = Stream.concat(top, Files.isDirectory(drivers) ? Files.list(drivers) : Stream.empty())) {
             FileTime built = Files.getLastModifiedTime(binary);
             return files.filter(Files::isRegularFile).anyMatch(f -> {
                 try {

@@ -52,6 +52,7 @@ public final class AgentRequest {
         /** EDKII_VARIABLE_POLICY_PROTOCOL.IsVariablePolicyEnabled. */
         POLICYENABLED(EnumSet.noneOf(Pointer.class)),
         PING(EnumSet.noneOf(Pointer.class)),
+        RTDRV(EnumSet.noneOf(Pointer.class)),
         EXIT(EnumSet.noneOf(Pointer.class)),
         RESET(EnumSet.noneOf(Pointer.class)),
         SHUTDOWN(EnumSet.noneOf(Pointer.class));
@@ -209,6 +210,35 @@ public final class AgentRequest {
     /** IsVariablePolicyEnabled(&state). */
     public static AgentRequest isVariablePolicyEnabled() {
         return new AgentRequest(Op.POLICYENABLED, new LinkedHashMap<>());
+    }
+
+    /**
+     * LoadImage of {@code file} from the agent's own file system, with {@code options} (ASCII, NUL appended) as the
+     * image's LoadOptions, then StartImage; the reply has the image handle.
+     */
+    public static AgentRequest loadDriver(String file, String options) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("do", "load");
+        args.put("file", ascii("file", file));
+        args.put("options", ascii("options", options));
+        return new AgentRequest(Op.RTDRV, args);
+    }
+
+    /** UnloadImage of an image the agent loaded. */
+    public static AgentRequest unloadDriver(long handle) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("do", "unload");
+        args.put("handle", "0x" + Long.toHexString(handle));
+        return new AgentRequest(Op.RTDRV, args);
+    }
+
+    /** Printable ASCII of at most 1023 characters as hex, as RTDRV takes its texts. */
+    private static String ascii(String key, String text) {
+        if (text.isEmpty() || text.length() > 1023 || !text.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            throw new IllegalArgumentException("RTDRV " + key + " must be 1 to 1023 printable ASCII characters: \""
+                    + text + "\"");
+        }
+        return HEX.formatHex(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** Asks the agent for its protocol version; makes no call. */

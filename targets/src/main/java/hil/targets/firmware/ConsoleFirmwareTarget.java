@@ -105,6 +105,10 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     private long boots;
     /** The SMM side, through the agent. */
     private final SmmMailbox mailbox = new AgentSmmMailbox();
+    /** Counts the starts and resets: RAM, and with it every driver the agent loaded, is lost at each. */
+    private long sessions;
+    /** The runtime-driver model of this target, made on first use. */
+    private FirmwareRuntimeDrivers runtimeDrivers;
 
     protected ConsoleFirmwareTarget(String name, Set<Capability> capabilities, CallPath calls, Duration bootTimeout,
                                     Duration callTimeout, LinuxGuest guest, String guestUnavailable) {
@@ -222,12 +226,61 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     }
 
     /**
-     * {@link SmmMailbox} on every path and phase: made by the agent in the boot phase; in the OS phase and through
-     * the Shell each call is not observable with the reason.
+     * The extensions made by the agent: {@link SmmMailbox} on every path and phase (in the OS phase and through the
+     * Shell each call is not observable with the reason), and the runtime-driver model ({@link FirmwareRuntimeDrivers})
+     * where the agent makes the calls: it loads the test driver images that the agent build puts next to the agent.
      */
     @Override
     public <T> Optional<T> extension(Class<T> type) {
-        return type == SmmMailbox.class ? Optional.of(type.cast(mailbox)) : Optional.empty();
+        if (type == SmmMailbox.class) {
+            return Optional.of(type.cast(mailbox));
+        }
+        if (type == hil.targets.RuntimeDrivers.class && calls == CallPath.AGENT) {
+            if (runtimeDrivers == null) {
+                runtimeDrivers = new FirmwareRuntimeDrivers(new RuntimeDriverHooks());
+            }
+            return Optional.of(type.cast(runtimeDrivers));
+        }
+        return super.extension(type);
+    }
+
+    /** What the runtime-driver model needs of this target. */
+    private final class RuntimeDriverHooks implements FirmwareRuntimeDrivers.Machine {
+        @Override
+        public String name() {
+            return ConsoleFirmwareTarget.this.name();
+        }
+
+        @Override
+        public Phase phase() {
+            return phase;
+        }
+
+        @Override
+        public long session() {
+            return console == null ? -1 : sessions;
+        }
+
+        @Override
+        public boolean kernelMapRecorded() {
+            return virtualMapRecorded;
+        }
+
+        @Override
+        public AgentReply agent(AgentRequest request) {
+            return guarded("the runtime-driver call " + request.op(), () -> ConsoleFirmwareTarget.this.agent()
+                    .call(request));
+        }
+
+        @Override
+        public Observation getVariable(String varName, EfiGuid vendor) {
+            return ConsoleFirmwareTarget.this.getVariable(varName, vendor, LARGE_BUFFER);
+        }
+
+        @Override
+        public void keepsDrivers() {
+            restorable = false;
+        }
     }
 
     @Override
@@ -281,6 +334,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** Brings the console to the agent's ready line or the Shell prompt. */
     private void openSession(Console c, Deadline deadline, boolean afterReset) {
+        sessions++;
         if (calls == CallPath.AGENT) {
             agent = new AgentChannel(c, callTimeout);
             if (agentStartsItself()) {

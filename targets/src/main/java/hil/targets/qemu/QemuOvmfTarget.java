@@ -60,6 +60,10 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
             Map<String, Path> files = new LinkedHashMap<>();
             if (agentBinary != null) {
                 files.put(AgentBuild.BINARY, agentBinary);
+                // The runtime-driver test images, which the agent loads from its own file system.
+                for (String image : hil.targets.firmware.RuntimeDriverRecord.IMAGES) {
+                    files.put(image, agentBinary.resolveSibling(image));
+                }
                 files.put("startup.nsh", BootMedia.writeStartupScript(workDir));
             }
             LinuxGuest guest = null;
