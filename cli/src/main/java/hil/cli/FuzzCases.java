@@ -51,6 +51,15 @@ final class FuzzCases {
             VarCheckPolicyMmi.COMMAND_GET_INFO, VarCheckPolicyMmi.COMMAND_GET_LOCK_VAR_STATE_INFO};
     private static final int[] ATTRIBUTES = {0x7, 0x7, 0x7, 0x6, 0x2, 0x3, 0x0, 0x47, 0x1, 0x4, 0x27, 0x17};
 
+    /** The NameSize (with the NUL) of every variable a run names. */
+    static java.util.Set<Long> nameSizes() {
+        java.util.Set<Long> sizes = new java.util.HashSet<>();
+        for (String n : NAMES) {
+            sizes.add((long) Ucs2.strSize(n));
+        }
+        return sizes;
+    }
+
     /** One buffer to send. */
     record Case(int index, String description, byte[] buffer, long commSize, MemoryType memory) {
     }

@@ -19,7 +19,9 @@ import java.util.Optional;
  * <ol>
  *   <li>QueryVariableInfo answered alike but for RemainingVariableStorageSize (those variables use space);</li>
  *   <li>GetNextVariableName answered with the same statuses, where the walk starts (the empty name) or where some
- *       target returned a variable that is not the fuzz run's (its vendor is not {@link FuzzCases#VENDOR}).</li>
+ *       target returned a variable that is not the fuzz run's (its vendor is not {@link FuzzCases#VENDOR}); or
+ *       where one target's next name did not fit (EFI_BUFFER_TOO_SMALL, asking a NameSize no variable of the run
+ *       has) and another's did.</li>
  * </ol>
  */
 final class FuzzExplanations {
@@ -41,6 +43,9 @@ final class FuzzExplanations {
             return Optional.empty();
         }
         long function = Bytes.u64(sent, CommLayout.MM_HEADER_SIZE + CommLayout.FUNCTION);
+        if (function == CommLayout.FN_GET_NEXT_VARIABLE_NAME && walkMeetsAnotherName(byTarget)) {
+            return Optional.of(FIRMWARE_VARIABLES);
+        }
         if (!sameStatuses(byTarget)) {
             return Optional.empty();
         }
@@ -66,6 +71,32 @@ final class FuzzExplanations {
             return walkStarts || foreign ? Optional.of(FIRMWARE_VARIABLES) : Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * Communicate alike, and one target's next name does not fit where another's did: its ReturnStatus is
+     * EFI_BUFFER_TOO_SMALL with a NameSize no variable of the run has (so the next variable is not the run's), the
+     * other's EFI_SUCCESS.
+     */
+    private static boolean walkMeetsAnotherName(Map<String, Observation> byTarget) {
+        if (byTarget.values().stream().map(Observation::status).distinct().count() != 1) {
+            return false;
+        }
+        boolean tooSmallForeign = false;
+        boolean success = false;
+        for (Observation o : byTarget.values()) {
+            String rs = o.outputs().get(SmmMailbox.Keys.RETURN_STATUS);
+            byte[] reply = reply(o);
+            if ("EFI_BUFFER_TOO_SMALL".equals(rs) && reply.length >= PAYLOAD + CommLayout.NEXT_NAME) {
+                long needed = Bytes.u64(reply, PAYLOAD + CommLayout.NEXT_NAME_SIZE);
+                tooSmallForeign |= !FuzzCases.nameSizes().contains(needed);
+            } else if ("EFI_SUCCESS".equals(rs)) {
+                success = true;
+            } else {
+                return false;
+            }
+        }
+        return tooSmallForeign && success;
     }
 
     private static boolean sameStatuses(Map<String, Observation> byTarget) {

@@ -70,5 +70,13 @@ class FuzzExplanationsTest {
         assertEquals(Optional.of(FuzzExplanations.FIRMWARE_VARIABLES), explain(next, own, foreign));
         Observation ownToo = answered(after, "EFI_SUCCESS", 0, PAYLOAD + CommLayout.NEXT_NAME, 0x49);
         assertEquals(Optional.empty(), explain(next, own, ownToo), "two of the run's own variables must agree");
+
+        int nameSize = PAYLOAD + CommLayout.NEXT_NAME_SIZE;
+        Observation longer = answered(after, "EFI_SUCCESS", 0x8000000000000005L, nameSize, 44);
+        assertEquals(Optional.of(FuzzExplanations.FIRMWARE_VARIABLES), explain(next, own, longer),
+                "the firmware's next name needs 44 bytes, which no name of the run does");
+        Observation runsOwnLonger = answered(after, "EFI_SUCCESS", 0x8000000000000005L, nameSize, 38);
+        assertEquals(Optional.empty(), explain(next, own, runsOwnLonger),
+                "a NameSize of one of the run's own names must agree");
     }
 }
