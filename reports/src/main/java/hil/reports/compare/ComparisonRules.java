@@ -63,6 +63,9 @@ final class ComparisonRules {
             new Rule("ListVariables", "the end status and the entries of " + Keys.VARIABLES
                     + " for variables the scenario named; not " + Keys.COUNT,
                     ComparisonRules::touchedEntries),
+            new Rule("Notifications", "the notify functions of the drivers the scenario named, in the order they ran;"
+                    + " not the firmware's own drivers' (the simulator lists VariableSmmRuntimeDxe's, which real"
+                    + " firmware cannot show a test) nor their count", ComparisonRules::touchedDrivers),
             new Rule("GetNextVariableName", "status and every output when the returned name is one the scenario"
                     + " named on some target; else — and always for the first name of a walk, which real firmware"
                     + " takes from its own variables — the status only", ComparisonRules::whenReturnedTouched));
@@ -171,6 +174,19 @@ final class ComparisonRules {
                 .map(line -> Touched.canonicalListEntry(line) + "\n")
                 .collect(Collectors.joining());
         return Map.of(Keys.VARIABLES, entries);
+    }
+
+    /** The notifications lines ({@code driver group at TPL}) of the drivers the scenario named. */
+    private static Map<String, String> touchedDrivers(Map<String, String> outputs, Touched touched) {
+        Map<String, String> kept = new LinkedHashMap<>(outputs);
+        kept.remove("count");
+        String lines = outputs.get("notifications");
+        if (lines != null) {
+            kept.put("notifications", lines.lines()
+                    .filter(line -> touched.containsDriver(line.split(" ", 2)[0]))
+                    .collect(Collectors.joining("\n")));
+        }
+        return kept;
     }
 
     private static Map<String, String> whenReturnedTouched(Map<String, String> outputs, Touched touched) {

@@ -11,19 +11,25 @@ import java.util.Set;
 
 /**
  * The variables a scenario touched: every name and vendor that any call of the scenario named in its inputs, on
- * any of the compared targets. Only these are compared where a firmware's own variables would otherwise show up
+ * any of the compared targets; likewise the test drivers it named. Only these are compared where a firmware's own variables would otherwise show up
  * (variable lists, GetNextVariableName).
  */
 final class Touched {
 
-    private final Set<String> variables;
+    /** The input key naming a test driver (the runtime-driver model's). */
+    static final String DRIVER = "driver";
 
-    private Touched(Set<String> variables) {
+    private final Set<String> variables;
+    private final Set<String> drivers;
+
+    private Touched(Set<String> variables, Set<String> drivers) {
         this.variables = Set.copyOf(variables);
+        this.drivers = Set.copyOf(drivers);
     }
 
     static Touched by(Collection<ScenarioResult> results) {
         Set<String> variables = new HashSet<>();
+        Set<String> drivers = new HashSet<>();
         for (ScenarioResult result : results) {
             for (StepResult step : result.steps()) {
                 for (Observation o : step.observations()) {
@@ -33,10 +39,19 @@ final class Touched {
                     if (name != null && !name.isEmpty() && vendor != null) {
                         variables.add(key(vendor, name));
                     }
+                    String driver = o.inputs().get(DRIVER);
+                    if (driver != null) {
+                        drivers.add(driver);
+                    }
                 }
             }
         }
-        return new Touched(variables);
+        return new Touched(variables, drivers);
+    }
+
+    /** True for a test driver some call of the scenario named (loaded, used, unloaded, …). */
+    boolean containsDriver(String driver) {
+        return drivers.contains(driver);
     }
 
     /** True if the scenario named this variable. */

@@ -234,6 +234,27 @@ class ComparisonTest {
     }
 
     @Test
+    @DisplayName("notifications compare for the scenario's own drivers only, in order; the firmware's own drivers and the count do not")
+    void notificationsOfTheScenariosDrivers() {
+        var loadA = call("LoadDriver", map("driver", "High"), "EFI_SUCCESS", map());
+        var loadB = call("LoadDriver", map("driver", "Low"), "EFI_SUCCESS", map());
+        var sim = call("Notifications", map(), null, map("count", "3", "notifications",
+                "High ReadyToBoot at TPL_NOTIFY\nVariableSmmRuntimeDxe ReadyToBoot at TPL_NOTIFY\nLow ReadyToBoot at TPL_CALLBACK"));
+        var fw = call("Notifications", map(), null, map("count", "2", "notifications",
+                "High ReadyToBoot at TPL_NOTIFY\nLow ReadyToBoot at TPL_CALLBACK"));
+        var swapped = call("Notifications", map(), null, map("count", "2", "notifications",
+                "Low ReadyToBoot at TPL_CALLBACK\nHigh ReadyToBoot at TPL_NOTIFY"));
+        ScenarioComparison agrees = compare(
+                passing("sim", passed(4, loadA), passed(5, loadB), passed(6, sim)),
+                passing("fw", passed(4, loadA), passed(5, loadB), passed(6, fw)));
+        assertEquals(List.of(), agrees.divergences());
+        ScenarioComparison differs = compare(
+                passing("sim", passed(4, loadA), passed(5, loadB), passed(6, sim)),
+                passing("fw", passed(4, loadA), passed(5, loadB), passed(6, swapped)));
+        assertEquals(List.of("notifications"), fields(differs), "the order of the scenario's drivers counts");
+    }
+
+    @Test
     @DisplayName("an event the firmware signalled itself agrees with the same event signalled with EFI_SUCCESS, not with a refused one")
     void alreadySignalled() {
         var already = call("EndOfDxe", map(), null, map("statusClass", Keys.ALREADY_SIGNALLED));
