@@ -8,7 +8,7 @@ import hil.simulator.uefi.Attributes;
  *
  * <p>OVMF's flash driver programs one byte per flash command, and its variable driver (edk2 up to
  * edk2-stable202311) writes a new record in four steps: the 60-byte authenticated header with State 0xFF, State
- * 0x7F, then name, padding and data, then State 0x3F; an update first marks the old copy IN_DELETED_TRANSITION
+ * 0x7F, then name and data (no padding between them on x64, where the variable ALIGNMENT is 1), then State 0x3F; an update first marks the old copy IN_DELETED_TRANSITION
  * and afterwards DELETED (one byte each), and a delete is the one byte of the old copy's State. So the count
  * follows from the name, the data and whether (and how large) the variable exists. It is an estimate where the
  * firmware does more than that — a reclaim, a fault-tolerant write — and the cut then lands earlier in the call
@@ -38,9 +38,8 @@ final class OvmfWriteCount {
             return exists ? 1 : 0;
         }
         int nameSize = 2 * (name.length() + 1);
-        int padding = (4 - nameSize % 4) % 4;
         int data = append && exists ? storedSize + dataSize : dataSize;
-        return (exists ? 2 : 0) + HEADER + 1 + nameSize + padding + data + 1;
+        return (exists ? 2 : 0) + HEADER + 1 + nameSize + data + 1;
     }
 
     /** The write a cut in the middle of {@code expected} writes is aimed at (from 1). */

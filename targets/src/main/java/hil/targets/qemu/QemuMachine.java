@@ -189,11 +189,11 @@ final class QemuMachine implements AutoCloseable {
      * kill landed and what the flash file holds now. The machine is dead afterwards.
      *
      * @param reply    the call's answer, when it arrived before the kill (else null)
-     * @param aimedAt  the write the cut was aimed at: QEMU was killed as soon as its trace line was read
+     * @param aimedAt  the write the cut was aimed at: QEMU was killed as soon as the next write's trace line was read
      * @param traced   the writes traced before QEMU died
      * @param reached  of those, the writes that reached the flash file (the last may be traced but not written)
      * @param kept     the writes the flash file holds now: {@code aimedAt}, or all of them when the call made fewer
-     * @param finished whether the call made fewer than {@code aimedAt} writes, so the cut came right after it
+     * @param finished whether the call made no more than {@code aimedAt} writes, so the cut came right after it
      */
     record FlashCut<R>(R reply, int aimedAt, int traced, int reached, int kept, boolean finished) {
 
@@ -204,7 +204,7 @@ final class QemuMachine implements AutoCloseable {
 
         /** How many writes QEMU made after the one the cut was aimed at, before the kill took effect. */
         int overshoot() {
-            return finished ? 0 : reached - aimedAt;
+            return reached - kept;
         }
     }
 
@@ -212,9 +212,11 @@ final class QemuMachine implements AutoCloseable {
      * Makes {@code call} with the power cut after the {@code aimAt}-th write to the variable flash, and leaves the
      * flash file as that cut leaves it; when the call wrote nothing, nothing is cut and QEMU still runs.
      *
-     * <p>While the call runs, QEMU traces every flash write to its standard error, and the reader kills QEMU
-     * (SIGKILL, by pid) as soon as it reads the {@code aimAt}-th. A killed QEMU writes nothing more, but the kill
-     * lands a few writes later than aimed (QEMU keeps running while the line travels through the pipe). Every
+     * <p>While the call runs, QEMU traces every flash write to its trace log, and the reader kills QEMU (SIGKILL,
+     * by pid) as soon as it reads the line of write {@code aimAt + 1}: QEMU traces a write before it makes it, and
+     * makes it before it runs the firmware on to the next one, so that line proves the aimed write reached the
+     * file. A killed QEMU writes nothing more, but the kill lands a few writes later (QEMU keeps running while
+     * the line travels through the FIFO and the signal is delivered). Every
      * write before the kill is traced with its offset and value, so the cut is made exact: the file is first
      * checked to be the flash before the call plus the traced writes (all of them, or all but the last, which QEMU
      * traces just before writing it) — proof that the trace is complete — and then rewritten as the flash before
@@ -225,7 +227,7 @@ final class QemuMachine implements AutoCloseable {
             throw new IllegalArgumentException("a power cut is aimed at a flash write from 1 on, not " + aimAt);
         }
         byte[] before = readVars();
-        QemuTraceLog.Recording recording = trace.record(aimAt, process::destroyForcibly);
+        QemuTraceLog.Recording recording = trace.record(aimAt + 1, process::destroyForcibly);
         R reply = null;
         try {
             traceFlash(true, deadline);
@@ -269,7 +271,7 @@ final class QemuMachine implements AutoCloseable {
                     + " call plus the " + writes.size() + " traced writes (it differs "
                     + differences(after, FlashWrite.replay(before, writes, writes.size())) + "): the trace is incomplete");
         }
-        int kept = finished ? writes.size() : aimAt;
+        int kept = Math.min(aimAt, writes.size());
         if (reached < kept) {
             throw new HilException("the power cut of " + name + " landed before write " + kept + " reached the flash"
                     + " file (" + reached + " of " + writes.size() + " traced writes did)");

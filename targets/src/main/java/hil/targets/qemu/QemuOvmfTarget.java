@@ -202,11 +202,11 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
         String aimed = chosen ? "aimed at write " + aim : "aimed at write " + aim + ", the middle of the "
                 + expected + " expected";
         return PowerCut.cut(cut.finished()
-                ? "power lost right after the call: it made " + cut.kept() + " flash writes, fewer than the "
+                ? "power lost right after the call: it made " + cut.kept() + " flash writes, no more than the "
                         + aim + " the cut was aimed at"
                 : "power lost after flash write " + cut.kept() + " of this SetVariable (" + aimed + "; QEMU was"
                         + " killed after write " + cut.reached() + " and the " + cut.overshoot() + " writes after the"
-                        + " aimed one were taken back from the flash file)");
+                        + " aimed one were taken back from the flash file, as the trace recorded them)");
     }
 
     @Override

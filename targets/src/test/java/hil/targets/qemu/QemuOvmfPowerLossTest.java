@@ -105,9 +105,9 @@ class QemuOvmfPowerLossTest {
         target.losePowerDuringNextWrite();
         target.setVariable(NAME, VENDOR, Attributes.NV_BS_RT, NEW);
         int total = target.lastCutForTest().kept();
+        Simulated sim = new Simulated();
         assertEquals(OvmfWriteCount.expected(NAME, Attributes.NV_BS_RT, NEW.length, OLD.length), total,
                 "the byte writes of the update on OVMF");
-        Simulated sim = new Simulated();
         assertEquals(total, sim.writesOfUpdate(), "the byte writes of the same update on the simulator");
 
         List<Point> points = new ArrayList<>();
@@ -182,7 +182,9 @@ class QemuOvmfPowerLossTest {
                 ours.add(name);
             }
         }
-        assertEquals(List.of("HilBystander", NAME), ours.stream().sorted().toList(), where + ": the walk lists");
+        assertEquals(ours.size(), new TreeSet<>(ours).size(), where + ": a name listed twice: " + ours);
+        assertEquals(List.of("HilBystander", NAME), ours.stream().filter(n -> !n.equals("HilProbe")).sorted().toList(),
+                where + ": the walk lists");
         assertEquals("EFI_SUCCESS", target.setVariable("HilProbe", VENDOR, Attributes.NV_BS_RT, new byte[] {(byte) k})
                 .status(), where + ": the next write");
         return outcome;
