@@ -30,4 +30,25 @@ public record FlashOperation(boolean erase, int offset, byte[] data) {
             flash.program(offset, data);
         }
     }
+
+    /**
+     * How many writes this operation is on a flash programmed one byte per command, as OVMF's flash driver
+     * programs QEMU's CFI flash: one per byte programmed; an erase is one (QEMU erases a sector in one step).
+     */
+    public int byteWrites() {
+        return erase ? 1 : data.length;
+    }
+
+    /**
+     * Applies the first {@code writes} of this operation's {@link #byteWrites()} and cuts the power there: for a
+     * program, its first bytes, each whole (a byte-programming flash has no torn byte); for an erase, nothing.
+     */
+    public void replayFirst(NorFlash flash, int writes) {
+        if (erase) {
+            // An erase in QEMU's model is all or nothing.
+            throw new IllegalArgumentException("an erase is one write: replay it whole or not at all");
+        }
+        flash.arm(PowerCut.during(flash.programOperations() + 1, writes, 0));
+        flash.program(offset, data);
+    }
 }

@@ -3,6 +3,7 @@ package hil.simulator.platform;
 import hil.simulator.Profile;
 import hil.simulator.flash.NorFlash;
 import hil.simulator.flash.FlashOperation;
+import hil.simulator.flash.PowerCut;
 import hil.simulator.flash.PowerLossException;
 import hil.simulator.runtime.ConfigurableRuntimeDriver;
 import hil.simulator.runtime.MmCommunicationDriver;
@@ -50,6 +51,8 @@ public final class SimulatedPlatform {
     private Phase phase;
     private boolean endOfDxeSignalled;
     private boolean powerLossArmed;
+    /** Where the armed cut hits: after this many byte writes of the call; 0: in its middle flash operation. */
+    private long cutAfterByteWrites;
     private boolean readyToBootSignalled;
     /** Whether the boot manager started in this boot (it does before it signals EndOfDxe). */
     private boolean bootManagerStarted;
@@ -113,6 +116,7 @@ public final class SimulatedPlatform {
     /** Replaces the flash with a factory-fresh image and boots. */
     public void factoryReset() {
         powerLossArmed = false;
+        cutAfterByteWrites = 0;
         flash = NorFlash.of(VarsImage.fresh(profile), profile.blockSize());
         boot();
     }
@@ -231,7 +235,10 @@ public final class SimulatedPlatform {
                 return new Outcome<>(result, null);
             }
             powerLossArmed = false;
-            return new Outcome<>(null, cutDuring(before, ops));
+            long afterWrites = cutAfterByteWrites;
+            cutAfterByteWrites = 0;
+            return new Outcome<>(null, afterWrites > 0 ? cutAfterWrites(before, ops, afterWrites)
+                    : cutDuring(before, ops));
         } catch (PowerLossException e) {
             flash.stopJournal();
             boot();
@@ -267,11 +274,61 @@ public final class SimulatedPlatform {
     }
 
     /**
+     * Rebuilds the flash as a power cut after the {@code writes}-th byte write of the call leaves it, counting as a
+     * flash programmed one byte per command does ({@link FlashOperation#byteWrites()}: OVMF's driver on QEMU's CFI
+     * flash), and restarts the machine on it. A call that made fewer writes is cut right after it.
+     */
+    private PowerLossException cutAfterWrites(NorFlash.State before, List<FlashOperation> ops, long writes) {
+        flash.restore(before);
+        long done = 0;
+        long total = ops.stream().mapToLong(FlashOperation::byteWrites).sum();
+        PowerLossException cut = null;
+        for (int i = 0; i < ops.size() && done < writes; i++) {
+            FlashOperation op = ops.get(i);
+            if (done + op.byteWrites() <= writes) {
+                op.replay(flash, false);
+                done += op.byteWrites();
+                continue;
+            }
+            try {
+                op.replayFirst(flash, (int) (writes - done));
+                throw new IllegalStateException("the power cut in flash operation " + (i + 1) + " did not fire");
+            } catch (PowerLossException e) {
+                cut = new PowerLossException(e.cut(), e.operation(), e.offset(), "power lost after byte write "
+                        + writes + " of the " + total + " this SetVariable made (in flash operation " + (i + 1)
+                        + " of " + ops.size() + ")");
+            }
+            done = writes;
+        }
+        if (cut == null) {
+            cut = new PowerLossException(PowerCut.after(flash.programOperations()), flash.programOperations(), 0,
+                    "power lost right after this SetVariable: it made " + total + " byte writes, not more than the "
+                            + writes + " the cut was aimed at");
+        }
+        flash.powerOn();
+        boot();
+        return cut;
+    }
+
+    /**
+     * Arms a power cut for the next SetVariable that writes to the flash, after its {@code writes}-th byte write
+     * (see {@link #cutAfterWrites}): the cut points of a sweep that lines up with real OVMF's.
+     */
+    public void losePowerAfterFlashWrites(long writes) {
+        if (writes < 1) {
+            throw new IllegalArgumentException("a power cut is aimed at a flash write from 1 on, not " + writes);
+        }
+        powerLossArmed = true;
+        cutAfterByteWrites = writes;
+    }
+
+    /**
      * Arms a power cut for the next SetVariable that writes to the flash: it is cut in the middle of the flash
      * operations that call makes (whatever they are: a state byte, a record, a reclaim), and the machine restarts.
      */
     public void losePowerDuringNextWrite() {
         powerLossArmed = true;
+        cutAfterByteWrites = 0;
     }
 
     /** Whether a power cut waits for the next flash write. */

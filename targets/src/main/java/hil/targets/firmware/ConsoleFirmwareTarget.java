@@ -99,6 +99,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     /** False once a scenario did something a restore cannot undo; the next scenario then starts the machine again. */
     private boolean restorable;
     private Phase phase = Phase.BOOT;
+    /** Whether a power cut waits for the next SetVariable that writes to the flash ({@code fault-injection}). */
+    private boolean powerLossArmed;
     private int scenarioMark;
     /** The console {@link #scenarioMark} belongs to. */
     private Console scenarioConsole;
@@ -194,6 +196,42 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** A description of the start for the BootFresh observation, e.g. "QEMU start 3". */
     protected abstract String describeStart(long boots);
+
+    /**
+     * Makes an armed SetVariable with the power cut in the middle of the flash writes it makes, for targets with
+     * {@code fault-injection}. The machine is off afterwards and its flash is as the cut left it: the next
+     * {@link #powerUp} must start on that flash (not on a factory one). Where exactly the cut hits is the
+     * subclass's rule, as close as it can get to the simulator's (the middle of the call's flash operations).
+     *
+     * @return the call's reply when it wrote nothing to the flash (nothing was cut; the cut waits for the next
+     *         write, as on the simulator), else what the cut did, for the record
+     */
+    protected PowerCut cutPowerDuring(ArmedWrite write, Deadline deadline) {
+        throw new NotObservableException(name(), "the power cannot be cut in the middle of a flash write here");
+    }
+
+    /**
+     * A SetVariable a power cut is armed for.
+     *
+     * @param storedSize the DataSize of the variable before the call, -1 when it does not exist (the firmware writes
+     *                   a new record of the resulting size, and marks the old copy on an update)
+     * @param call       makes the call through the agent
+     */
+    protected record ArmedWrite(String name, EfiGuid vendor, int attributes, byte[] data, int storedSize,
+                                Supplier<AgentReply> call) {
+    }
+
+    /** What an armed SetVariable came to: its reply when it wrote nothing to the flash, else the cut's description. */
+    protected record PowerCut(AgentReply reply, String description) {
+
+        public static PowerCut nothingWritten(AgentReply reply) {
+            return new PowerCut(reply, null);
+        }
+
+        public static PowerCut cut(String description) {
+            return new PowerCut(null, description);
+        }
+    }
 
     // ---- state for subclasses and tests ---------------------------------------------------------------------
 
@@ -305,7 +343,24 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** Starts the machine and waits for the agent, or for the Shell prompt. */
     protected void boot() {
+        startMachine();
+        if (freshStoreOnPowerUp()) {
+            touched.clear();
+            restorable = true;
+        } else {
+            restorable = true;
+            if (!restoreTouched()) {
+                restorable = false;
+                throw new HilException("the variables written by earlier scenarios could not be put back on "
+                        + name() + " after its start: " + describeTouched());
+            }
+        }
+    }
+
+    /** Starts the machine on whatever its flash holds and opens the session. */
+    private void startMachine() {
         stopMachine(false);
+        powerLossArmed = false;
         Deadline deadline = Deadline.in(bootTimeout);
         machineStarted = System.nanoTime();
         boots++;
@@ -319,17 +374,6 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         phase = Phase.BOOT;
         os = null;
         virtualMapRecorded = false;
-        if (freshStoreOnPowerUp()) {
-            touched.clear();
-            restorable = true;
-        } else {
-            restorable = true;
-            if (!restoreTouched()) {
-                restorable = false;
-                throw new HilException("the variables written by earlier scenarios could not be put back on "
-                        + name() + " after its start: " + describeTouched());
-            }
-        }
     }
 
     /** Brings the console to the agent's ready line or the Shell prompt. */
@@ -575,6 +619,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     @Override
     public Observation bootFresh() {
         long start = System.nanoTime();
+        powerLossArmed = false;
         Map<String, String> out = new LinkedHashMap<>();
         if (sessionReusable()) {
             try {
@@ -835,7 +880,59 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation losePowerDuringNextWrite() {
-        throw new NotObservableException(name(), "the power cannot be cut in the middle of a flash write here");
+        if (!capabilities().contains(Capability.FAULT_INJECTION)) {
+            throw new NotObservableException(name(), "the power cannot be cut in the middle of a flash write here");
+        }
+        if (phase != Phase.BOOT || calls != CallPath.AGENT) {
+            throw new NotObservableException(name(), "a power cut is aimed at a SetVariable of the UEFI agent in the"
+                    + " boot phase; " + (phase != Phase.BOOT ? "Linux is running" : "the calls go through the Shell"));
+        }
+        powerLossArmed = true;
+        return event("ArmPowerLoss", null, Map.of(), System.nanoTime());
+    }
+
+    /**
+     * The armed SetVariable: made with the power cut during its flash writes, after which the machine starts again
+     * on the flash the cut left (a cold boot; volatile variables are gone) and the observation says the power was
+     * lost, with the same output as the simulator's. A call that wrote nothing to the flash is an ordinary call,
+     * and the cut stays armed.
+     */
+    private Observation setVariableWithPowerCut(String varName, EfiGuid vendor, int attributes, byte[] data,
+                                                Map<String, String> inputs) {
+        long start;
+        PowerCut cut;
+        try {
+            rememberBeforeWrite(varName, vendor);
+            Original stored = read(new VarKey(varName, vendor));
+            int storedSize = stored == null || !stored.exists() || stored.data() == null ? -1 : stored.data().length;
+            AgentRequest request = AgentRequest.setVariable(varName, vendor, attributes, data);
+            AgentChannel channel = agent();
+            start = System.nanoTime();
+            cut = cutPowerDuring(new ArmedWrite(varName, vendor, attributes, data, storedSize,
+                    () -> channel.call(request)), Deadline.in(callTimeout));
+        } catch (NotObservableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw broken("SetVariable with a power cut", e);
+        }
+        if (cut.reply() != null) {
+            return observation("SetVariable", inputs, cut.reply(), Map.of(), start);
+        }
+        long duration = System.nanoTime() - start;
+        String phaseOfCall = phase.label();
+        Map<VarKey, Original> kept = new LinkedHashMap<>(touched);
+        boolean keptRestorable = restorable;
+        try {
+            startMachine();
+        } catch (RuntimeException e) {
+            throw broken("the start after the power cut", e);
+        }
+        // The flash is the scenario's, not a factory one: what it wrote is still to be put back before reuse.
+        touched.clear();
+        touched.putAll(kept);
+        restorable = keptRestorable;
+        return new Observation("SetVariable", inputs, null, Map.of("powerLost", "true"), phaseOfCall, name(), duration,
+                cut.description() + "; the target restarted (" + describeStart(boots) + ", on the flash the cut left)");
     }
 
     // ---- variable services ---------------------------------------------------------------------------------
@@ -856,9 +953,14 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         } catch (RuntimeException e) {
             throw broken(operation, e);
         }
+        return observation(operation, inputs, reply, outputs.apply(reply), start);
+    }
+
+    private Observation observation(String operation, Map<String, String> inputs, AgentReply reply,
+                                    Map<String, String> outputs, long start) {
         EfiStatus status = EfiStatus.fromValue(reply.status()).orElse(null);
         String statusName = status != null ? status.efiName() : EfiStatus.describe(reply.status());
-        return new Observation(operation, inputs, statusName, outputs.apply(reply), phase.label(), name(),
+        return new Observation(operation, inputs, statusName, outputs, phase.label(), name(),
                 System.nanoTime() - start, null);
     }
 
@@ -940,10 +1042,11 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             // The value to restore is remembered as the Shell reads it before writing (beforeEachWrite).
             o = inShell("SetVariable", v -> v.setVariable(varName, vendor, attributes, data));
         } else {
-            o = call("SetVariable", inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
-                            Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
-                            Keys.DATA, Bytes.hex(data)),
-                    AgentRequest.setVariable(varName, vendor, attributes, data),
+            Map<String, String> in = inputs(Keys.NAME, varName, Keys.VENDOR, vendor,
+                    Keys.ATTRIBUTES, Attributes.format(attributes & 0xFFFFFFFFL), Keys.DATA_SIZE, data.length,
+                    Keys.DATA, Bytes.hex(data));
+            o = powerLossArmed ? setVariableWithPowerCut(varName, vendor, attributes, data, in)
+                    : call("SetVariable", in, AgentRequest.setVariable(varName, vendor, attributes, data),
                     r -> Map.of(), () -> rememberBeforeWrite(varName, vendor));
         }
         if (OWNED.contains(vendor) && EfiStatus.SUCCESS.efiName().equals(o.status())) {

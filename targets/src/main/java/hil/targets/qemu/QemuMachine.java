@@ -14,8 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One QEMU process with a private copy of the variable flash. Started paused, with QMP on a UNIX socket and the
@@ -31,15 +34,18 @@ final class QemuMachine implements AutoCloseable {
     private final QmpClient qmp;
     private final Console console;
     private final List<String> command;
+    private final QemuTraceLog trace;
     private volatile boolean stopped;
 
-    private QemuMachine(String name, Path dir, Process process, QmpClient qmp, Console console, List<String> command) {
+    private QemuMachine(String name, Path dir, Process process, QmpClient qmp, Console console, List<String> command,
+                        QemuTraceLog trace) {
         this.name = name;
         this.dir = dir;
         this.process = process;
         this.qmp = qmp;
         this.console = console;
         this.command = command;
+        this.trace = trace;
     }
 
     /**
@@ -50,6 +56,7 @@ final class QemuMachine implements AutoCloseable {
      */
     static QemuMachine start(String name, QemuSettings s, Path varsImage, Path fatImage, Deadline deadline) {
         Path dir;
+        QemuTraceLog trace = null;
         try {
             dir = Files.createTempDirectory("hil-qemu-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
@@ -58,15 +65,21 @@ final class QemuMachine implements AutoCloseable {
             // serial driver drops the rest of a long line (see Console.openFifos).
             NamedPipes.create(dir.resolve("console.in"));
             NamedPipes.create(dir.resolve("console.out"));
+            NamedPipes.create(dir.resolve("trace.fifo"));
+            trace = QemuTraceLog.open(dir.resolve("trace.fifo"), dir.resolve("qemu.log"), name);
         } catch (IOException e) {
+            if (trace != null) {
+                trace.close();
+            }
             throw new HilException("cannot prepare a machine directory for " + name + ": " + e.getMessage(), e);
         }
         List<String> cmd = command(s, dir, fatImage);
         Process process;
         try {
             process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("qemu.log").toFile()).start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("qemu.log").toFile())).start();
         } catch (IOException e) {
+            trace.close();
             deleteTree(dir);
             throw new HilException("cannot start " + cmd.get(0) + " for target " + name + ": " + e.getMessage(), e);
         }
@@ -74,9 +87,10 @@ final class QemuMachine implements AutoCloseable {
         Console console = null;
         try {
             awaitSocket(process, dir.resolve("qmp.sock"), dir, deadline);
+            trace.writerOpened();
             qmp = QmpClient.connect(UnixDomainSocketAddress.of(dir.resolve("qmp.sock")), deadline);
             console = Console.openFifos(dir.resolve("console.out"), dir.resolve("console.in"), name + " serial");
-            QemuMachine m = new QemuMachine(name, dir, process, qmp, console, cmd);
+            QemuMachine m = new QemuMachine(name, dir, process, qmp, console, cmd, trace);
             MachineRegistry.add(m);
             qmp.cont(deadline);
             return m;
@@ -85,6 +99,7 @@ final class QemuMachine implements AutoCloseable {
             closeQuietly(qmp);
             process.destroyForcibly();
             waitQuietly(process);
+            trace.close();
             String log = readLog(dir);
             deleteTree(dir);
             throw new HilException("QEMU for target " + name + " did not start: " + e.getMessage()
@@ -109,6 +124,10 @@ final class QemuMachine implements AutoCloseable {
                 "-chardev", "pipe,id=hilcon,path=" + dir.resolve("console"),
                 "-serial", "chardev:hilcon",
                 "-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off",
+                // Turns the log trace backend on (to the trace FIFO) with only the QMP marker; a power cut enables the
+                // flash events for one call over QMP.
+                "-trace", "enable=" + QemuTraceLog.MARKER_EVENT,
+                "-D", dir.resolve("trace.fifo").toString(),
                 "-S"));
         return cmd;
     }
@@ -158,6 +177,139 @@ final class QemuMachine implements AutoCloseable {
 
     List<String> commandLine() {
         return command;
+    }
+
+    /** This machine's copy of the variable flash. */
+    Path varsFile() {
+        return dir.resolve("vars.fd");
+    }
+
+    /**
+     * What a power cut did: the writes the call made to the variable flash as far as they were traced, where the
+     * kill landed and what the flash file holds now. The machine is dead afterwards.
+     *
+     * @param reply    the call's answer, when it arrived before the kill (else null)
+     * @param aimedAt  the write the cut was aimed at: QEMU was killed as soon as the next write's trace line was read
+     * @param traced   the writes traced before QEMU died
+     * @param reached  of those, the writes that reached the flash file (the last may be traced but not written)
+     * @param kept     the writes the flash file holds now: {@code aimedAt}, or all of them when the call made fewer
+     * @param finished whether the call made no more than {@code aimedAt} writes, so the cut came right after it
+     */
+    record FlashCut<R>(R reply, int aimedAt, int traced, int reached, int kept, boolean finished) {
+
+        /** Whether the call wrote nothing to the flash: then nothing was cut and QEMU still runs. */
+        boolean nothingWritten() {
+            return traced == 0;
+        }
+
+        /** How many writes QEMU made after the one the cut was aimed at, before the kill took effect. */
+        int overshoot() {
+            return reached - kept;
+        }
+    }
+
+    /**
+     * Makes {@code call} with the power cut after the {@code aimAt}-th write to the variable flash, and leaves the
+     * flash file as that cut leaves it; when the call wrote nothing, nothing is cut and QEMU still runs.
+     *
+     * <p>While the call runs, QEMU traces every flash write to its trace log, and the reader kills QEMU (SIGKILL,
+     * by pid) as soon as it reads the line of write {@code aimAt + 1}: QEMU traces a write before it makes it, and
+     * makes it before it runs the firmware on to the next one, so that line proves the aimed write reached the
+     * file. A killed QEMU writes nothing more, but the kill lands a few writes later (QEMU keeps running while
+     * the line travels through the FIFO and the signal is delivered). Every
+     * write before the kill is traced with its offset and value, so the cut is made exact: the file is first
+     * checked to be the flash before the call plus the traced writes (all of them, or all but the last, which QEMU
+     * traces just before writing it) — proof that the trace is complete — and then rewritten as the flash before
+     * the call plus the first {@code aimAt} writes. A call that finishes with fewer writes is cut right after it.
+     */
+    <R> FlashCut<R> cutPower(int aimAt, Supplier<R> call, Deadline deadline) {
+        if (aimAt < 1) {
+            throw new IllegalArgumentException("a power cut is aimed at a flash write from 1 on, not " + aimAt);
+        }
+        byte[] before = readVars();
+        QemuTraceLog.Recording recording = trace.record(aimAt + 1, process::destroyForcibly);
+        R reply = null;
+        try {
+            traceFlash(true, deadline);
+            reply = call.get();
+        } catch (RuntimeException e) {
+            if (!recording.fired()) {
+                trace.stopRecording();
+                throw e;
+            }
+            // The console or QMP ended because the cut killed QEMU: that is the power loss.
+        }
+        boolean finished = !recording.fired();
+        if (finished) {
+            long seen = trace.markers();
+            traceFlash(false, deadline);
+            trace.awaitMarker(seen + 1, deadline);
+            trace.stopRecording();
+            if (recording.writes().isEmpty()) {
+                return new FlashCut<>(reply, aimAt, 0, 0, 0, true);
+            }
+            process.destroyForcibly();
+        }
+        try {
+            if (!process.waitFor(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS)) {
+                throw new HilException("QEMU of " + name + " did not die after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HilException("interrupted while cutting the power of " + name, e);
+        }
+        trace.awaitEnd(deadline);
+        List<FlashWrite> writes = recording.writes();
+        byte[] after = readVars();
+        int reached;
+        if (Arrays.equals(after, FlashWrite.replay(before, writes, writes.size()))) {
+            reached = writes.size();
+        } else if (!writes.isEmpty() && Arrays.equals(after, FlashWrite.replay(before, writes, writes.size() - 1))) {
+            reached = writes.size() - 1;
+        } else {
+            throw new HilException("the flash file of " + name + " after the power cut is not the flash before the"
+                    + " call plus the " + writes.size() + " traced writes (it differs "
+                    + differences(after, FlashWrite.replay(before, writes, writes.size())) + "): the trace is incomplete");
+        }
+        int kept = Math.min(aimAt, writes.size());
+        if (reached < kept) {
+            throw new HilException("the power cut of " + name + " landed before write " + kept + " reached the flash"
+                    + " file (" + reached + " of " + writes.size() + " traced writes did)");
+        }
+        try {
+            Files.write(varsFile(), FlashWrite.replay(before, writes, kept));
+        } catch (IOException e) {
+            throw new HilException("cannot write the flash file of " + name + " after the power cut: " + e.getMessage(), e);
+        }
+        return new FlashCut<>(reply, aimAt, writes.size(), reached, kept, finished);
+    }
+
+    /** Where two flash images differ, for a message: the count and the first offsets. */
+    private static String differences(byte[] actual, byte[] expected) {
+        List<String> at = new ArrayList<>();
+        int count = 0;
+        for (int i = 0; i < actual.length; i++) {
+            if (actual[i] != expected[i]) {
+                if (count++ < 8) {
+                    at.add(String.format("0x%x: %02x, traced %02x", i, actual[i], expected[i]));
+                }
+            }
+        }
+        return "in " + count + " bytes, first " + at;
+    }
+
+    private void traceFlash(boolean on, Deadline deadline) {
+        for (String event : FlashWrite.EVENTS) {
+            qmp.execute("trace-event-set-state", Map.of("name", event, "enable", on), deadline);
+        }
+    }
+
+    private byte[] readVars() {
+        try {
+            return Files.readAllBytes(varsFile());
+        } catch (IOException e) {
+            throw new HilException("cannot read the flash file of " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** The last lines QEMU wrote to its own stdout/stderr. */
@@ -210,6 +362,11 @@ final class QemuMachine implements AutoCloseable {
             return;
         }
         waitQuietly(process);
+        try {
+            trace.awaitEnd(Deadline.in(Duration.ofSeconds(5)));
+        } catch (HilException e) {
+            // a child QEMU left holding the pipe; the log may miss its last lines
+        }
         closeQuietly(console);
         closeQuietly(qmp);
         stopped = true;

@@ -70,7 +70,11 @@ public final class QemuOvmfKind implements TargetKind {
                         "Debian kernel package of the OS phase's Linux guest (fetched with apt-get download)"));
     }
 
-    /** The capabilities with the agent; a target that uses the Shell has {@code shell-vars} instead of raw calls. */
+    /**
+     * The capabilities with the agent; a target that uses the Shell has {@code shell-vars} instead of raw calls,
+     * and no {@code fault-injection} (a power cut is aimed at the agent's SetVariable, whose flash writes QEMU
+     * traces; a Shell command's are mixed with the Shell's own).
+     */
     @Override
     public Set<Capability> capabilities() {
         return capabilities(CallPath.AGENT);
@@ -82,8 +86,9 @@ public final class QemuOvmfKind implements TargetKind {
     }
 
     static Set<Capability> capabilities(CallPath calls) {
-        return EnumSet.of(calls == CallPath.AGENT ? Capability.RAW_CALLS : Capability.SHELL_VARS, Capability.RESET,
-                Capability.OS_PHASE);
+        return calls == CallPath.AGENT
+                ? EnumSet.of(Capability.RAW_CALLS, Capability.RESET, Capability.OS_PHASE, Capability.FAULT_INJECTION)
+                : EnumSet.of(Capability.SHELL_VARS, Capability.RESET, Capability.OS_PHASE);
     }
 
     /**

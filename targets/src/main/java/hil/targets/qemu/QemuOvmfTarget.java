@@ -3,6 +3,7 @@ package hil.targets.qemu;
 import hil.targets.Capability;
 import hil.targets.HilException;
 import hil.targets.firmware.AgentBuild;
+import hil.targets.firmware.AgentReply;
 import hil.targets.firmware.CallPath;
 import hil.targets.firmware.ConsoleFirmwareTarget;
 import hil.targets.firmware.LinuxGuest;
@@ -31,6 +32,12 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     private final Path workDir;
     private final Path fatImage;
     private QemuMachine machine;
+    /** The flash a power cut left, for the next start; null: the next start copies the template. */
+    private Path cutFlash;
+    /** The last power cut, for tests. */
+    private QemuMachine.FlashCut<AgentReply> lastCut;
+    /** The write the next cut is aimed at instead of the middle of the call's writes (the sweep); 0: the middle. */
+    private int nextCutAt;
 
     QemuOvmfTarget(String name, QemuSettings settings, LinuxGuest.Settings guestSettings, CallPath calls,
                    Set<Capability> capabilities) {
@@ -93,7 +100,12 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
 
     @Override
     protected Console powerUp(Deadline deadline) {
-        machine = QemuMachine.start(name(), settings, settings.vars(), fatImage, deadline);
+        Path vars = cutFlash != null ? cutFlash : settings.vars();
+        machine = QemuMachine.start(name(), settings, vars, fatImage, deadline);
+        if (cutFlash != null) {
+            QemuMachine.deleteTree(cutFlash.getParent());
+            cutFlash = null;
+        }
         return machine.console();
     }
 
@@ -151,6 +163,54 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     @Override
     protected boolean freshStoreOnPowerUp() {
         return true;
+    }
+
+    /** The last power cut (what the call wrote, where the kill landed), for tests. */
+    QemuMachine.FlashCut<AgentReply> lastCutForTest() {
+        return lastCut;
+    }
+
+    /** Aims the next power cut at write {@code k} of the call instead of its middle (a sweep over cut points). */
+    void aimNextCutAt(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("a power cut is aimed at a flash write from 1 on, not " + k);
+        }
+        nextCutAt = k;
+    }
+
+    /**
+     * The power cut of {@code fault-injection}: aimed at the middle of the byte writes OVMF is expected to make
+     * for the call ({@link OvmfWriteCount}), as the simulator cuts in the middle of the call's flash operations;
+     * QEMU is killed there ({@link QemuMachine#cutPower}) and its flash file, exactly as the cut left it, is what
+     * the next start boots on.
+     */
+    @Override
+    protected PowerCut cutPowerDuring(ArmedWrite write, Deadline deadline) {
+        int expected = OvmfWriteCount.expected(write.name(), write.attributes(), write.data().length,
+                write.storedSize());
+        boolean chosen = nextCutAt > 0;
+        int aim = chosen ? nextCutAt : OvmfWriteCount.middle(expected);
+        QemuMachine m = machine;
+        QemuMachine.FlashCut<AgentReply> cut = m.cutPower(aim, write.call(), deadline);
+        lastCut = cut;
+        if (cut.nothingWritten()) {
+            return PowerCut.nothingWritten(cut.reply());
+        }
+        nextCutAt = 0;
+        try {
+            Path dir = Files.createTempDirectory(workDir, "cut-");
+            cutFlash = Files.copy(m.varsFile(), dir.resolve("vars.fd"));
+        } catch (IOException e) {
+            throw new HilException("cannot keep the flash of " + name() + " after the power cut: " + e.getMessage(), e);
+        }
+        String aimed = chosen ? "aimed at write " + aim : "aimed at write " + aim + ", the middle of the "
+                + expected + " expected";
+        return PowerCut.cut(cut.finished()
+                ? "power lost right after the call: it made " + cut.kept() + " flash writes, no more than the "
+                        + aim + " the cut was aimed at"
+                : "power lost after flash write " + cut.kept() + " of this SetVariable (" + aimed + "; QEMU was"
+                        + " killed after write " + cut.reached() + " and the " + cut.overshoot() + " writes after the"
+                        + " aimed one were taken back from the flash file, as the trace recorded them)");
     }
 
     @Override
