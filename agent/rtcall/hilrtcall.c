@@ -16,12 +16,20 @@
  * The firmware decides every status: the driver only carries bytes. The formats are in agent/linux/PROTOCOL.md
  * ("raw calls"); the host side is RtCallCodec.java.
  *
- * Runtime rules kept here: the wrappers and the notify functions are in this image, which the firmware loads
- * as EfiRuntimeServicesCode (subsystem 12); every piece of state the wrappers write is in one block of
- * EfiRuntimeServicesData; every pointer that block holds, and the pointer to it, is converted with
- * ConvertPointer when the OS calls SetVirtualAddressMap. The image's own data is written only while boot
- * services run. The code after ExitBootServices calls nothing of gnu-efi's library (its globals are
- * reached through absolute addresses that SetVirtualAddressMap would not convert).
+ * Runtime rules kept here: every piece of state the wrappers write is in one block of EfiRuntimeServicesData;
+ * every pointer that block holds, and the pointer to it, is converted with ConvertPointer when the OS calls
+ * SetVirtualAddressMap. The image's own data is written only while boot services run. The code after
+ * ExitBootServices calls nothing of gnu-efi's library.
+ *
+ * Where the code runs: EDK II records a runtime image's sections for the Memory Attributes Table only when
+ * the image is loaded before EndOfDxe, which BDS signals before anything from a disk can run. An image loaded
+ * later (from the Shell, or as a Driver#### option) gets no record, and its pages, inside the firmware's
+ * preallocated EfiRuntimeServicesCode range, are published as EFI_MEMORY_XP: Linux maps them non-executable
+ * and its first SetVariable through the wrapper faults (measured on Debian's OVMF 2022.11 with Linux 6.1). So
+ * the driver copies its whole image into pages of EfiRuntimeServicesCode allocated apart from that range (a
+ * range of runtime code without images, which the firmware publishes without XP) and installs the copy's
+ * functions. The copy is valid at any address because the image has no absolute relocations at all (build.sh
+ * checks): code and data reach each other RIP-relative.
  */
 #include <efi.h>
 #include <efilib.h>
@@ -66,6 +74,12 @@
 #define MAX_REQUEST (REQUEST_HEADER + 2u * MAX_BUFFER)
 
 #define ATTRS_BS_RT 0x6u
+
+/*
+ * Pages for the copy of the image: more than the firmware's preallocated EfiRuntimeServicesCode range holds
+ * (OVMF reserves 1 MiB), so that the allocation cannot be served from it.
+ */
+#define COPY_PAGES 512
 
 static EFI_GUID mailbox_guid = {0x6f3c9a52, 0x8e1d, 0x4c7b, {0x9a, 0x0e, 0x5d, 0x2f, 0x71, 0xb3, 0xc4, 0xa8}};
 static CHAR16 call_name[] = u"HilRtCall";
@@ -450,6 +464,8 @@ static VOID EFIAPI on_virtual_address_change(EFI_EVENT event, VOID *context)
 
 /* ---- entry ---------------------------------------------------------------------------------------------- */
 
+static EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+
 static EFI_STATUS allocate(UINTN size, VOID **out)
 {
     return boot_bs->AllocatePool(EfiRuntimeServicesData, size, out);
@@ -460,7 +476,8 @@ static void print(EFI_SYSTEM_TABLE *st, CHAR16 *text)
     st->ConOut->OutputString(st->ConOut, text);
 }
 
-EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+/* Called by gnu-efi's start-up code after its relocation, with the System V calling convention. */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
     (void)image;
     boot_bs = st->BootServices;
@@ -483,16 +500,18 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
         print(st, u"hilrtcall: no runtime memory for the buffers\r\n");
         return status;
     }
-    EFI_EVENT exit_event;
-    EFI_EVENT virtual_event;
-    status = boot_bs->CreateEvent(EVT_SIGNAL_EXIT_BOOT_SERVICES, TPL_NOTIFY, on_exit_boot_services, NULL,
-                                  &exit_event);
-    if (!EFI_ERROR(status)) {
-        status = boot_bs->CreateEvent(EVT_SIGNAL_VIRTUAL_ADDRESS_CHANGE, TPL_NOTIFY, on_virtual_address_change,
-                                      NULL, &virtual_event);
-    }
+    EFI_LOADED_IMAGE *loaded;
+    status = boot_bs->HandleProtocol(image, &loaded_image_guid, (VOID **)&loaded);
     if (EFI_ERROR(status)) {
-        print(st, u"hilrtcall: cannot create its events\r\n");
+        print(st, u"hilrtcall: no loaded-image protocol\r\n");
+        return status;
+    }
+    UINTN pages = EFI_SIZE_TO_PAGES(loaded->ImageSize);
+    EFI_PHYSICAL_ADDRESS copy;
+    status = boot_bs->AllocatePages(AllocateAnyPages, EfiRuntimeServicesCode, pages > COPY_PAGES ? pages : COPY_PAGES,
+                                    &copy);
+    if (EFI_ERROR(status)) {
+        print(st, u"hilrtcall: no runtime code pages for its copy\r\n");
         return status;
     }
     s->get_variable = boot_rt->GetVariable;
@@ -510,9 +529,26 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
         return status;
     }
 
+    /* From here on only the copy runs; its data (state, boot_rt) is the image's as it is now. */
+    UINT8 *base = loaded->ImageBase;
+    UINT8 *to = (UINT8 *)(UINTN)copy;
+    copy_bytes(to, base, loaded->ImageSize);
+#define IN_COPY(f) ((VOID *)(to + ((UINT8 *)(f) - base)))
+    EFI_EVENT exit_event;
+    EFI_EVENT virtual_event;
+    status = boot_bs->CreateEvent(EVT_SIGNAL_EXIT_BOOT_SERVICES, TPL_NOTIFY, IN_COPY(on_exit_boot_services), NULL,
+                                  &exit_event);
+    if (!EFI_ERROR(status)) {
+        status = boot_bs->CreateEvent(EVT_SIGNAL_VIRTUAL_ADDRESS_CHANGE, TPL_NOTIFY,
+                                      IN_COPY(on_virtual_address_change), NULL, &virtual_event);
+    }
+    if (EFI_ERROR(status)) {
+        print(st, u"hilrtcall: cannot create its events\r\n");
+        return status;
+    }
     EFI_TPL old = boot_bs->RaiseTPL(TPL_HIGH_LEVEL);
-    boot_rt->GetVariable = wrapped_get_variable;
-    boot_rt->SetVariable = wrapped_set_variable;
+    boot_rt->GetVariable = (EFI_GET_VARIABLE)IN_COPY(wrapped_get_variable);
+    boot_rt->SetVariable = (EFI_SET_VARIABLE)IN_COPY(wrapped_set_variable);
     boot_rt->Hdr.CRC32 = 0;
     boot_bs->RestoreTPL(old);
     UINT32 crc = 0;
