@@ -830,6 +830,104 @@ static void op_klog(const struct request *r)
     free(o.buf);
 }
 
+/*
+ * RTCALL: one raw runtime-service call through the mailbox of the runtime driver hilrtcall.efi (agent/rtcall/),
+ * which the Shell loaded before Linux. `req` is the request's header and name (hex), `data` its data in any data
+ * form. The agent writes attributes BS|RT, the request and the data to HilRtCall in one write(); the driver makes
+ * the call there and then, and the agent reads its result back from HilRtResult. The result file exists only when
+ * the driver is loaded (it made HilRtResult a real variable before Linux listed them), so its absence is checked
+ * first and reported as ENOENT at open-result, before anything is written.
+ */
+#define RTCALL_GUID "6f3c9a52-8e1d-4c7b-9a0e-5d2f71b3c4a8"
+#define RTCALL_ATTRS 0x6u
+
+static void op_rtcall(const struct request *r)
+{
+    static const char *const known[] = {"req", "data", NULL};
+    static const char *const required[] = {"req", NULL};
+    if (!check_keys(r, known, required)) {
+        return;
+    }
+    static unsigned char buf[4 + MAX_LINE / 2 + MAX_DATA];
+    long n = decode_hex(value_of(r, "req"), buf + 4, MAX_LINE / 2);
+    if (n <= 0) {
+        reply_error(r->seq, "bad-value", "req");
+        return;
+    }
+    long m = 0;
+    if (value_of(r, "data") != NULL && (m = decode_data(r, buf + 4 + n, MAX_DATA)) < 0) {
+        return;
+    }
+    buf[0] = (unsigned char)RTCALL_ATTRS;
+    buf[1] = buf[2] = buf[3] = 0;
+    const char *call = EFIVARS "/HilRtCall-" RTCALL_GUID;
+    const char *result = EFIVARS "/HilRtResult-" RTCALL_GUID;
+
+    struct out o = {0};
+    out_printf(&o, "@HIL %s RTCALL", r->seq);
+    int rfd = open(result, O_RDONLY | O_CLOEXEC);
+    if (rfd < 0) {
+        reply_errno(&o, errno, "open-result");
+        send_line(&o);
+        free(o.buf);
+        return;
+    }
+    close(rfd);
+    int cleared = clear_immutable(call);
+    int fd = cleared < 0 ? -1 : open(call, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        reply_errno(&o, cleared < 0 ? -cleared : errno, cleared < 0 ? "ioctl" : "open");
+        send_line(&o);
+        free(o.buf);
+        return;
+    }
+    size_t len = 4 + (size_t)n + (size_t)m;
+    ssize_t w;
+    do {
+        w = write(fd, buf, len);
+    } while (w < 0 && errno == EINTR);
+    int err = w < 0 ? errno : (size_t)w != len ? EIO : 0;
+    close(fd);
+    if (err != 0) {
+        reply_errno(&o, err, w < 0 ? "write" : "write-short");
+        send_line(&o);
+        free(o.buf);
+        return;
+    }
+    static unsigned char res[4 + MAX_DATA + 4096];
+    size_t total = 0;
+    fd = open(result, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        err = errno;
+    } else {
+        while (total < sizeof(res)) {
+            ssize_t k = read(fd, res + total, sizeof(res) - total);
+            if (k < 0 && errno == EINTR) {
+                continue;
+            }
+            if (k <= 0) {
+                err = k < 0 ? errno : 0;
+                break;
+            }
+            total += (size_t)k;
+        }
+        close(fd);
+    }
+    if (err != 0) {
+        reply_errno(&o, err, fd < 0 ? "open-result" : "read");
+    } else if (total == 0) {
+        reply_errno(&o, ENOENT, "read-empty");
+    } else if (total < 4) {
+        reply_errno(&o, EIO, "read-short");
+    } else {
+        reply_errno(&o, 0, NULL);
+        out_printf(&o, " result=");
+        out_hex(&o, res + 4, total - 4);
+    }
+    send_line(&o);
+    free(o.buf);
+}
+
 static void op_ping(const struct request *r)
 {
     static const char *const none[] = {NULL};
@@ -864,6 +962,8 @@ static void handle(char *line)
         op_statfs(&r);
     } else if (strcmp(r.op, "KLOG") == 0) {
         op_klog(&r);
+    } else if (strcmp(r.op, "RTCALL") == 0) {
+        op_rtcall(&r);
     } else {
         reply_error(r.seq, "unknown-op", r.op);
     }

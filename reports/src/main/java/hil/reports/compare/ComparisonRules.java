@@ -12,8 +12,11 @@ import java.util.stream.Collectors;
 /**
  * What is compared between targets, in one table.
  *
- * <p>Every observation contributes its <em>status</em>, or its <em>status class</em> when it carries a
- * {@value Observation.Keys#STATUS_CLASS} output (the OS phase sees errno, not the EFI status, and classifies it). Which of its
+ * <p>Every observation contributes its <em>status</em>, and its <em>status class</em> when it carries a
+ * {@value Observation.Keys#STATUS_CLASS} output (an OS phase through efivarfs sees errno, not the EFI status, and
+ * classifies it; such an observation names the EFI status only when the errno leaves one). Each of the two is
+ * compared among the targets that give it: a target with raw calls in the OS phase gives the exact status and no
+ * class, one through efivarfs the class and perhaps no status, the simulator both. Which of its
  * outputs are compared depends on the operation, as {@link #RULES} lists: the firmware creates variables of its
  * own at boot (Boot####, Lang, ConOut, …) that a fresh simulator store lacks, so only variables the scenario
  * itself named ({@link Touched}) are compared where such variables would show up.
@@ -90,7 +93,12 @@ final class ComparisonRules {
             // Compared with other targets' EFI statuses: see comparable().
             fields.put(STATUS, statusClass);
         } else if (statusClass != null) {
+            // An OS-phase call seen as errno: its class is compared, and its EFI status too where it names one, with
+            // the targets that observe statuses (raw calls, the simulator); see ScenarioComparer.compareCall.
             fields.put(Keys.STATUS_CLASS, statusClass);
+            if (o.status() != null && o.status().startsWith("EFI_")) {
+                fields.put(STATUS, o.status());
+            }
         } else {
             fields.put(STATUS, o.status() == null ? NO_STATUS : o.status());
         }

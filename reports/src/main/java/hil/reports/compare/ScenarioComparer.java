@@ -114,7 +114,15 @@ final class ScenarioComparer {
         });
         for (String name : names) {
             Map<String, String> values = new LinkedHashMap<>();
-            fields.forEach((target, f) -> values.put(target, f.get(name)));
+            fields.forEach((target, f) -> {
+                // A status or status class a target's call does not give is not a difference: it observes the
+                // call at the other level (ComparisonRules.fields). A missing call still is one.
+                boolean otherLevel = (name.equals(ComparisonRules.STATUS) || name.equals(Observation.Keys.STATUS_CLASS))
+                        && call.get(target) != null && !f.containsKey(name);
+                if (!otherLevel) {
+                    values.put(target, f.get(name));
+                }
+            });
             record(index, step, reference, j, operation, name, values);
         }
     }

@@ -211,6 +211,26 @@ class ComparisonTest {
     }
 
     @Test
+    @DisplayName("the exact status is compared with targets that give one, the status class with those that give one")
+    void statusAndClassEachAmongTheTargetsThatGiveThem() {
+        var simulated = call("SetVariable", variable("A"), "EFI_WRITE_PROTECTED", map("statusClass", "EROFS"));
+        var raw = call("SetVariable", variable("A"), "EFI_WRITE_PROTECTED", map());
+        var efivarfs = call("SetVariable", variable("A"), null, map("statusClass", "EROFS"));
+        assertEquals(List.of(), compare(passing("sim", passed(4, simulated)), passing("raw", passed(4, raw)),
+                passing("fs", passed(4, efivarfs))).divergences());
+
+        var rawOther = call("SetVariable", variable("A"), "EFI_INVALID_PARAMETER", map());
+        assertEquals(List.of("status"), fields(compare(passing("sim", passed(4, simulated)),
+                passing("raw", passed(4, rawOther)))));
+        var efivarfsOther = call("SetVariable", variable("A"), null, map("statusClass", "EINVAL"));
+        assertEquals(List.of("statusClass"), fields(compare(passing("sim", passed(4, simulated)),
+                passing("fs", passed(4, efivarfsOther)))));
+        ScenarioComparison missing = compare(passing("sim", passed(4, simulated, simulated)),
+                passing("raw", passed(4, raw)));
+        assertEquals(List.of("operation"), fields(missing), "a call one target did not make is still a difference");
+    }
+
+    @Test
     @DisplayName("a call that failed through the Shell matches any EFI error, never success; its Shell status is not compared")
     void shellStatusClass() {
         var shellFailed = call("SetVariable", variable("A"), null,

@@ -114,7 +114,9 @@ public final class BoardKind implements TargetKind {
                 SettingSpec.optional(LEASE_DIR, Type.PATH, null, "where board leases are kept (default: $XDG_RUNTIME_DIR/hil/leases or the temp directory)"),
                 SettingSpec.optional(GUEST_CACHE, Type.PATH, null, "where the OS phase's Linux parts are unpacked (default: ~/.cache/hil/guest)"),
                 SettingSpec.optional(GUEST_KERNEL_PACKAGE, Type.STRING, GuestComponents.DEFAULT_KERNEL_PACKAGE,
-                        "Debian kernel package of the OS phase's Linux guest"));
+                        "Debian kernel package of the OS phase's Linux guest"),
+                SettingSpec.choice(LinuxGuest.OS_CALLS_SETTING, "auto", LinuxGuest.OS_CALLS_CHOICES,
+                        LinuxGuest.OS_CALLS_HELP));
     }
 
     @Override
@@ -217,7 +219,8 @@ public final class BoardKind implements TargetKind {
     static LinuxGuest.Settings guestSettings(TargetConfig config) {
         Path cache = (Path) config.settings().get(GUEST_CACHE);
         String kernelPackage = (String) config.settings().get(GUEST_KERNEL_PACKAGE);
-        return LinuxGuest.Settings.of(cache, kernelPackage, agentSource(config));
+        return LinuxGuest.Settings.of(cache, kernelPackage, agentSource(config),
+                (String) config.settings().get(LinuxGuest.OS_CALLS_SETTING));
     }
 
     @Override

@@ -502,7 +502,8 @@ final class BoardTarget extends ConsoleFirmwareTarget {
 
     @Override
     protected void enterKernelDirectory(UefiShell shell, LinuxGuest guest, Deadline deadline) {
-        deploy(shell, List.of(LinuxGuest.KERNEL_FILE, LinuxGuest.INITRD_FILE), deadline);
+        // The kernel, its initramfs and, for raw OS-phase calls, the runtime driver the Shell loads before it.
+        deploy(shell, List.copyOf(guest.bootFiles().keySet()), deadline);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * read the reply with the same sequence number. The agent does not echo, and its replies start with
  * {@code @HIL <seq>}, so neither typed text nor firmware noise can be mistaken for a reply.
  */
-final class AgentChannel {
+final class AgentChannel implements RawCallChannel {
 
     /** The Shell's startup.nsh countdown; its first words are interleaved with colour codes, so match the end. */
     private static final Pattern COUNTDOWN = Pattern.compile("seconds to skip");
@@ -46,7 +46,8 @@ final class AgentChannel {
     }
 
     /** Sends one request and returns its reply; an ERROR reply from the agent is a harness failure. */
-    AgentReply call(AgentRequest request) {
+    @Override
+    public AgentReply call(AgentRequest request) {
         return call(request, Deadline.in(callTimeout));
     }
 

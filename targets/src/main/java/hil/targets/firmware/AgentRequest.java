@@ -275,6 +275,11 @@ public final class AgentRequest {
         return op;
     }
 
+    /** The arguments as the agent reads them (key → value text), for codecs that carry the same call elsewhere. */
+    Map<String, String> arguments() {
+        return java.util.Collections.unmodifiableMap(args);
+    }
+
     /** The request line with sequence number {@code seq}, without the end of line. */
     public String line(long seq) {
         if (seq < 0) {

@@ -59,7 +59,9 @@ import java.util.regex.Pattern;
  *
  * <p>The OS phase is a Linux kernel started from the Shell in the same boot ({@link LinuxGuest}): the agent exits,
  * the kernel's EFI stub calls ExitBootServices and the kernel calls SetVirtualAddressMap, and from then on every
- * variable call goes through efivarfs ({@link GuestVariables}). Such a session is never reused.
+ * variable call is a raw call made by the runtime driver {@code hilrtcall.efi} on the guest's request
+ * ({@link GuestRawCalls}, setting {@code os-calls: raw}) or goes through efivarfs ({@link GuestVariables},
+ * {@code os-calls: efivarfs}). Such a session is never reused.
  */
 public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
@@ -88,6 +90,11 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     private ShellVariableServices shellVariables;
     /** The variable calls of the OS phase; set while Linux runs. */
     private GuestVariables os;
+    /**
+     * The raw calls of the OS phase, through the runtime driver's mailbox ({@link LinuxGuest.OsCalls#RAW}); null when
+     * the OS phase uses efivarfs, or Linux is not running.
+     */
+    private RawCallChannel rawOs;
     /** When the running machine was started (or powered up). */
     private long machineStarted;
     /** Whether the kernel's SetVirtualAddressMap of this boot was already recorded. */
@@ -336,6 +343,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         shell = null;
         shellVariables = null;
         os = null;
+        rawOs = null;
         if (had || running()) {
             shutDown(failed);
         }
@@ -373,6 +381,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         openSession(c, deadline, false);
         phase = Phase.BOOT;
         os = null;
+        rawOs = null;
         virtualMapRecorded = false;
     }
 
@@ -463,11 +472,11 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      * null when this call path cannot tell.
      */
     private Original read(VarKey k) {
-        if (phase != Phase.BOOT) {
+        if (phase != Phase.BOOT && rawOs == null) {
             Observation o = os().getVariable(k.name(), k.vendor(), LARGE_BUFFER);
             return stored(o, EfiStatus.NOT_FOUND.efiName().equals(o.status()));
         }
-        if (calls == CallPath.SHELL) {
+        if (throughShell()) {
             Observation o;
             try {
                 o = shellVariables().getVariable(k.name(), k.vendor(), LARGE_BUFFER);
@@ -476,7 +485,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             }
             return stored(o, ShellStatus.NOT_FOUND_CLASS.equals(o.outputs().get(Keys.STATUS_CLASS)));
         }
-        AgentReply r = agent().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
+        AgentReply r = raw().call(AgentRequest.getVariable(k.name(), k.vendor(), LARGE_DATA));
         if (r.status() == EfiStatus.SUCCESS.value()) {
             return new Original(true, r.hex("attrs"), r.bytes("data"));
         }
@@ -564,6 +573,18 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             throw new HilException("target " + name() + " has no agent session; the next scenario starts it again");
         }
         return agent;
+    }
+
+    /** Where raw calls go now: the agent in the boot phase, the runtime driver's mailbox while Linux runs. */
+    private RawCallChannel raw() {
+        if (phase == Phase.BOOT) {
+            return agent();
+        }
+        machineAlive();
+        if (rawOs == null) {
+            throw new HilException("target " + name() + " makes no raw calls in the " + phase.label() + " phase");
+        }
+        return rawOs;
     }
 
     /** A harness failure during a call: the machine is not trusted any more and is replaced at the next start. */
@@ -681,6 +702,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         long start = System.nanoTime();
         GuestReply.Ready ready;
         List<String> efiLog;
+        RtCallCodec.Hello hello = null;
         try {
             Deadline deadline = Deadline.in(bootTimeout);
             machineAlive();
@@ -698,6 +720,9 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                 s = shell;
             }
             enterKernelDirectory(s, guest, deadline);
+            if (guest.osCalls() == LinuxGuest.OsCalls.RAW) {
+                loadRuntimeDriver(s, deadline);
+            }
             c.failOn(Pattern.compile("Kernel panic - not syncing[^\\n]*"), "the Linux guest panicked");
             c.failOn(Pattern.compile(Pattern.quote(LinuxGuest.FAILED_MARKER) + "[^\\n]*"),
                     "the Linux guest's /init failed");
@@ -710,6 +735,16 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             }
             efiLog = kernelEfiLog(channel);
             os = new GuestVariables(name(), channel, () -> phase.label());
+            if (guest.osCalls() == LinuxGuest.OsCalls.RAW) {
+                GuestRawCalls raw = new GuestRawCalls(channel);
+                hello = raw.hello();
+                if (!hello.exitBootServicesSeen() || !hello.virtualAddressMapSeen()) {
+                    throw new HilException("the runtime driver " + LinuxGuest.RTCALL_FILE + " answers, but did not"
+                            + " see " + (hello.exitBootServicesSeen() ? "" : "ExitBootServices and ")
+                            + "SetVirtualAddressMap, so its calls would not be made in the OS's runtime context");
+                }
+                rawOs = raw;
+            }
         } catch (RuntimeException e) {
             throw broken("ExitBootServices (starting Linux)", e);
         }
@@ -725,11 +760,25 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         out.put("observed", "the kernel started after the EFI stub's ExitBootServices: "
                 + efiLog.stream().filter(l -> l.contains("efi: EFI v")).findFirst().orElse(""));
         kernelEfiLog = efiLog;
+        out.put("osCalls", hello != null ? "raw: the runtime driver " + LinuxGuest.RTCALL_FILE + " makes the calls"
+                + " (it saw ExitBootServices and SetVirtualAddressMap)" : "efivarfs");
         out.put("guestReadyAfterStartMillis", Long.toString((System.nanoTime() - machineStarted) / 1_000_000));
         out.put("linuxBootMillis", Long.toString((System.nanoTime() - start) / 1_000_000));
         // Recorded in the phase the call was made in, as every platform event that does not restart the machine.
         return new Observation("ExitBootServices", Map.of(), EfiStatus.SUCCESS.efiName(), out, Phase.BOOT.label(), name(),
                 System.nanoTime() - start, "guest " + guest.origin() + "\n" + String.join("\n", efiLog));
+    }
+
+    /**
+     * Loads the runtime driver of the raw calls from the Shell's current directory (where the kernel is), so that
+     * it wraps the variable services before the kernel's EFI stub calls ExitBootServices.
+     */
+    private void loadRuntimeDriver(UefiShell s, Deadline deadline) {
+        hil.transports.shell.ShellResult r = s.run(LinuxGuest.loadDriverCommand(), deadline);
+        if (!r.succeeded()) {
+            throw new HilException("the Shell could not load the runtime driver (`" + LinuxGuest.loadDriverCommand()
+                    + "` ended with " + r.lastErrorHex() + "): " + r.output().strip());
+        }
     }
 
     /**
@@ -852,7 +901,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             return calls == CallPath.AGENT ? Optional.empty()
                     : inShell("ListVariables", ShellVariableServices::listVariables);
         }
-        return Optional.of(inOs("ListVariables", GuestVariables::listVariables));
+        // With raw calls the walk is made of GetNextVariableName calls, as in the boot phase.
+        return rawOs != null ? Optional.empty() : Optional.of(inOs("ListVariables", GuestVariables::listVariables));
     }
 
     /**
@@ -874,6 +924,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         }
         phase = Phase.BOOT;
         os = null;
+        rawOs = null;
         virtualMapRecorded = false;
         return event("ResetSystem", null, Map.of(), start);
     }
@@ -949,7 +1000,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         try {
             before.run();
             start = System.nanoTime();
-            reply = agent().call(request);
+            reply = raw().call(request);
         } catch (RuntimeException e) {
             throw broken(operation, e);
         }
@@ -978,7 +1029,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation getVariable(String varName, EfiGuid vendor, long dataSize) {
-        if (phase != Phase.BOOT) {
+        if (phase != Phase.BOOT && rawOs == null) {
             return inOs("GetVariable", g -> g.getVariable(varName, vendor, dataSize));
         }
         if (throughShell()) {
@@ -1003,7 +1054,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation getNextVariableName(String varName, EfiGuid vendor, long nameSize) {
-        if (phase != Phase.BOOT) {
+        if (phase != Phase.BOOT && rawOs == null) {
             return inOs("GetNextVariableName", g -> g.getNextVariableName(varName, vendor, nameSize));
         }
         if (throughShell()) {
@@ -1027,7 +1078,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation setVariable(String varName, EfiGuid vendor, int attributes, byte[] data) {
-        if (phase != Phase.BOOT) {
+        if (phase != Phase.BOOT && rawOs == null) {
             if (!freshStoreOnPowerUp()) {
                 // The flash keeps what Linux writes: remember the value to put back at the next start.
                 guarded("SetVariable", () -> {
@@ -1059,7 +1110,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation queryVariableInfo(int attributes) {
-        if (phase != Phase.BOOT) {
+        if (phase != Phase.BOOT && rawOs == null) {
             return inOs("QueryVariableInfo", g -> g.queryVariableInfo(attributes));
         }
         if (throughShell()) {

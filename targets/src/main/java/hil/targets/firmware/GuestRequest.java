@@ -76,6 +76,19 @@ public final class GuestRequest {
         return new GuestRequest("KLOG", Map.of("match", HEX.formatHex(text.getBytes(StandardCharsets.UTF_8))));
     }
 
+    /**
+     * One raw call through the runtime driver's mailbox: {@code head} (the request's header and name) and its data
+     * in a data form, or null when it has none.
+     */
+    static GuestRequest rtcall(byte[] head, String data) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("req", HEX.formatHex(head));
+        if (data != null) {
+            a.put("data", data);
+        }
+        return new GuestRequest("RTCALL", a);
+    }
+
     private static Map<String, String> variable(String name, EfiGuid vendor) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("name", utf16Hex(name));

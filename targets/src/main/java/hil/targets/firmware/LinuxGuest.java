@@ -26,6 +26,23 @@ public final class LinuxGuest {
     /** File names on the FAT drive. */
     public static final String KERNEL_FILE = "vmlinuz.efi";
     public static final String INITRD_FILE = "initrd.gz";
+    /** The runtime driver of the raw calls ({@link OsCalls#RAW}), loaded by the Shell before the kernel starts. */
+    public static final String RTCALL_FILE = "hilrtcall.efi";
+
+    /** The {@code os-calls} setting: how OS-phase variable calls reach the firmware. */
+    public static final String OS_CALLS_SETTING = "os-calls";
+    public static final List<String> OS_CALLS_CHOICES = List.of("auto", "raw", "efivarfs");
+    public static final String OS_CALLS_HELP = "OS-phase variable calls: raw (the runtime driver hilrtcall.efi makes"
+            + " them for the guest, exact EFI statuses), efivarfs (Linux's own calls, errno only), auto: raw when the"
+            + " driver can be built here (gnu-efi)";
+
+    /** How the OS phase reaches the variable services. */
+    public enum OsCalls {
+        /** Raw calls made by the runtime driver {@value #RTCALL_FILE} on the guest's request ({@link GuestRawCalls}). */
+        RAW,
+        /** Linux's efivarfs ({@link GuestVariables}). */
+        EFIVARFS
+    }
 
     /**
      * The kernel command line. {@code efi_no_storage_paranoia} turns off the x86 kernel's own refusal of writes
@@ -42,12 +59,31 @@ public final class LinuxGuest {
     private static final List<String> APPLETS = List.of("sh", "mount", "insmod", "dmesg", "cat", "ls");
 
     /** Where to find the guest's parts. */
-    public record Settings(Path cache, String kernelPackage, Path agentSource) {
+    public record Settings(Path cache, String kernelPackage, Path agentSource, String osCalls) {
 
         /** The settings of a lab-config entry, with the defaults for what it leaves out (null). */
         public static Settings of(Path cache, String kernelPackage, Path agentSource) {
+            return of(cache, kernelPackage, agentSource, null);
+        }
+
+        /** As {@link #of(Path, String, Path)}, with the {@code os-calls} setting (auto, raw, efivarfs; null: auto). */
+        public static Settings of(Path cache, String kernelPackage, Path agentSource, String osCalls) {
+            if (osCalls != null && !OS_CALLS_CHOICES.contains(osCalls)) {
+                throw new IllegalArgumentException(OS_CALLS_SETTING + " must be one of " + OS_CALLS_CHOICES + ", not '"
+                        + osCalls + "'");
+            }
             return new Settings(cache != null ? cache : GuestComponents.defaultCache(),
-                    kernelPackage != null ? kernelPackage : GuestComponents.DEFAULT_KERNEL_PACKAGE, agentSource);
+                    kernelPackage != null ? kernelPackage : GuestComponents.DEFAULT_KERNEL_PACKAGE, agentSource,
+                    osCalls != null ? osCalls : "auto");
+        }
+
+        /** raw and efivarfs as set; auto: raw when the runtime driver can be built here. */
+        public OsCalls resolvedOsCalls() {
+            return switch (osCalls) {
+                case "raw" -> OsCalls.RAW;
+                case "efivarfs" -> OsCalls.EFIVARFS;
+                default -> RtCallBuild.missing(agentSource).isEmpty() ? OsCalls.RAW : OsCalls.EFIVARFS;
+            };
         }
     }
 
@@ -55,18 +91,26 @@ public final class LinuxGuest {
     private final Path initrd;
     private final String kernelRelease;
     private final String origin;
+    /** The runtime driver of the raw calls, or null when the OS phase uses efivarfs. */
+    private final Path rtcallDriver;
 
-    private LinuxGuest(Path kernel, Path initrd, String kernelRelease, String origin) {
+    private LinuxGuest(Path kernel, Path initrd, String kernelRelease, String origin, Path rtcallDriver) {
         this.kernel = kernel;
         this.initrd = initrd;
         this.kernelRelease = kernelRelease;
         this.origin = origin;
+        this.rtcallDriver = rtcallDriver;
     }
 
     /** What is missing to make the guest on this machine; empty when it can be made. */
     public static List<String> missing(Settings s) {
         List<String> missing = new ArrayList<>(GuestBuild.missing(s.agentSource()));
         missing.addAll(GuestComponents.missing(s.cache(), s.kernelPackage()));
+        if ("raw".equals(s.osCalls())) {
+            for (String m : RtCallBuild.missing(s.agentSource())) {
+                missing.add(m + " (needed by " + OS_CALLS_SETTING + ": raw; efivarfs needs no driver)");
+            }
+        }
         return missing;
     }
 
@@ -81,6 +125,7 @@ public final class LinuxGuest {
         }
         GuestComponents.Parts parts = GuestComponents.ensure(s.cache(), s.kernelPackage());
         Path agent = GuestBuild.ensureBuilt(s.agentSource());
+        Path driver = s.resolvedOsCalls() == OsCalls.RAW ? RtCallBuild.ensureBuilt(s.agentSource()) : null;
         Path initrd = workDir.resolve(INITRD_FILE);
         try (OutputStream out = Files.newOutputStream(initrd)) {
             writeInitramfs(out, parts, agent);
@@ -88,7 +133,7 @@ public final class LinuxGuest {
             throw new HilException("cannot write the initramfs " + initrd + ": " + e.getMessage(), e);
         }
         return new LinuxGuest(parts.kernel(), initrd, parts.kernelRelease(),
-                parts.kernelPackage() + ", " + parts.busyboxPackage());
+                parts.kernelPackage() + ", " + parts.busyboxPackage(), driver);
     }
 
     /** The initramfs: directories, busybox and its applet links, the module, the agent, /dev/console, /init. */
@@ -126,12 +171,25 @@ public final class LinuxGuest {
                 + "exec /bin/" + GuestBuild.BINARY + " /dev/ttyS0\n";
     }
 
-    /** The files to put on the FAT drive: name → source. */
+    /** The files to put on the FAT drive (or to fetch over TFTP): name → source. */
     public Map<String, Path> bootFiles() {
         Map<String, Path> files = new LinkedHashMap<>();
         files.put(KERNEL_FILE, kernel);
         files.put(INITRD_FILE, initrd);
+        if (rtcallDriver != null) {
+            files.put(RTCALL_FILE, rtcallDriver);
+        }
         return files;
+    }
+
+    /** How the OS phase reaches the variable services with this guest. */
+    public OsCalls osCalls() {
+        return rtcallDriver != null ? OsCalls.RAW : OsCalls.EFIVARFS;
+    }
+
+    /** The Shell command that loads the runtime driver from the kernel's directory. */
+    static String loadDriverCommand() {
+        return "load " + RTCALL_FILE;
     }
 
     /** The Shell command that starts the kernel from the FAT drive (the current directory after startup.nsh). */

@@ -67,7 +67,9 @@ public final class QemuOvmfKind implements TargetKind {
                         "boot-phase variable calls: agent (raw calls), shell (setvar/dmpstore), auto: the agent when it"
                                 + " can be built here, else the Shell (under CI=true a missing agent fails)"),
                 SettingSpec.optional(GUEST_KERNEL_PACKAGE, Type.STRING, GuestComponents.DEFAULT_KERNEL_PACKAGE,
-                        "Debian kernel package of the OS phase's Linux guest (fetched with apt-get download)"));
+                        "Debian kernel package of the OS phase's Linux guest (fetched with apt-get download)"),
+                SettingSpec.choice(LinuxGuest.OS_CALLS_SETTING, "auto", LinuxGuest.OS_CALLS_CHOICES,
+                        LinuxGuest.OS_CALLS_HELP));
     }
 
     /**
@@ -123,7 +125,8 @@ public final class QemuOvmfKind implements TargetKind {
     static LinuxGuest.Settings guestSettingsOf(TargetConfig config) {
         Path cache = (Path) config.settings().get(GUEST_CACHE);
         String kernelPackage = (String) config.settings().get(GUEST_KERNEL_PACKAGE);
-        return LinuxGuest.Settings.of(cache, kernelPackage, settingsOf(config).agentSource());
+        return LinuxGuest.Settings.of(cache, kernelPackage, settingsOf(config).agentSource(),
+                (String) config.settings().get(LinuxGuest.OS_CALLS_SETTING));
     }
 
     /**

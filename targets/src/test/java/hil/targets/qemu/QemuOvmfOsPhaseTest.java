@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The OS phase on real QEMU, OVMF and Debian's Linux: variables set in the boot phase, then Linux started in the
  * same boot, then what efivarfs shows of the firmware's runtime rules. Two boots in all. Skipped when QEMU, OVMF or
- * the guest's parts are missing, except under CI=true, where that fails.
+ * the guest's parts are missing, except under CI=true, where that fails. Uses {@code os-calls: efivarfs}; the
+ * raw calls are {@link QemuOvmfRawOsPhaseTest}'s.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QemuOvmfOsPhaseTest {
@@ -41,7 +42,8 @@ class QemuOvmfOsPhaseTest {
 
     @BeforeAll
     static void start() {
-        TargetConfig config = QemuTestTargets.config("qemu-os", Map.of(QemuOvmfKind.CALLS, "agent"));
+        TargetConfig config = QemuTestTargets.config("qemu-os", Map.of(QemuOvmfKind.CALLS, "agent",
+                LinuxGuest.OS_CALLS_SETTING, "efivarfs"));
         TargetKind.Availability availability = new QemuOvmfKind().availability(config);
         QemuTestTargets.require(availability.available() ? QemuOvmfKind.osPhaseMissing(config)
                 : List.of(availability.reason()), "the OS phase");
