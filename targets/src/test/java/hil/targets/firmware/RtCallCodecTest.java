@@ -168,8 +168,8 @@ class RtCallCodecTest {
 
     @Test
     void theGuestRequestCarriesHeadAndDataForm() {
-        RtCallCodec.Encoded e = RtCallCodec.encode(AgentRequest.setVariable("A", VENDOR, 6, new byte[] {5}), 2);
-        assertEquals("3 RTCALL req=" + HEX.formatHex(e.head()) + " data=hex:05", GuestRequest.rtcall(e.head(), e.data()).line(3));
+        RtCallCodec.Encoded e = RtCallCodec.encode(AgentRequest.setVariable("A", VENDOR, 6, new byte[] {5, 7}), 2);
+        assertEquals("3 RTCALL req=" + HEX.formatHex(e.head()) + " data=hex:0507", GuestRequest.rtcall(e.head(), e.data()).line(3));
         assertEquals("4 RTCALL req=00", GuestRequest.rtcall(new byte[1], null).line(4));
     }
 }
