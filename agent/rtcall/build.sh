@@ -5,28 +5,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:-"$here/build"}
-
-EFI_INC=/usr/include/efi
-EFI_LIB=/usr/lib
-CRT0=$EFI_LIB/crt0-efi-x86_64.o
-LDS=$EFI_LIB/elf_x86_64_efi.lds
-
-fail() {
-    echo "build.sh: $*" >&2
-    exit 1
-}
-
-for f in "$EFI_INC/efi.h" "$EFI_INC/x86_64/efibind.h" "$CRT0" "$LDS" "$EFI_LIB/libefi.a" "$EFI_LIB/libgnuefi.a"; do
-    [ -e "$f" ] || fail "gnu-efi is not installed ($f is missing); install the Debian package 'gnu-efi' (apt-get install gnu-efi)"
-done
-for tool in gcc ld objcopy; do
-    command -v "$tool" >/dev/null 2>&1 || fail "'$tool' not found; install the Debian packages 'gcc' and 'binutils'"
-done
-
-mkdir -p "$out"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$here/../gnu-efi.sh"
 
 # As the agent, plus: the Microsoft calling convention for EFIAPI functions (the firmware and the OS call the
 # wrappers directly), hidden visibility (globals reached RIP-relative, not through GOT entries holding physical

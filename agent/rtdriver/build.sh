@@ -5,20 +5,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:-"$here/build"}
-
-EFI_INC=/usr/include/efi
-EFI_LIB=/usr/lib
-CRT0=$EFI_LIB/crt0-efi-x86_64.o
-LDS=$EFI_LIB/elf_x86_64_efi.lds
-
-for f in "$EFI_INC/efi.h" "$CRT0" "$LDS" "$EFI_LIB/libefi.a" "$EFI_LIB/libgnuefi.a"; do
-    [ -e "$f" ] || { echo "build.sh: gnu-efi is not installed ($f is missing); install the Debian package 'gnu-efi'" >&2; exit 1; }
-done
-
-mkdir -p "$out"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$here/../gnu-efi.sh"
 
 # As the agent's flags, plus: hidden visibility and no library calls made up by the compiler, so that the code that
 # runs after SetVirtualAddressMap reaches its data only RIP-relative (nothing through the GOT, whose absolute

@@ -56,22 +56,30 @@ final class GuestBuild {
     /** The agent binary, built first if a source is newer. */
     static synchronized Path ensureBuilt(Path agentSource) {
         Path source = source(agentSource);
-        Path out = source.resolve("build");
-        Path binary = out.resolve(BINARY);
+        Path binary = source.resolve("build").resolve(BINARY);
+        return buildWithScript(source, binary, "the guest agent", TIMEOUT_SECONDS);
+    }
+
+    /**
+     * {@code binary} as {@code source/build.sh OUT} builds it into {@code binary}'s directory, run only when the
+     * binary is missing or a source is newer; {@code what} names it in errors.
+     */
+    static Path buildWithScript(Path source, Path binary, String what, long timeoutSeconds) {
         if (Files.isRegularFile(binary) && !AgentBuild.sourcesNewerThan(source, binary)) {
             return binary;
         }
+        Path out = binary.getParent();
         try {
             Files.createDirectories(out);
             GuestComponents.Result r = GuestComponents.run(List.of("sh", source.resolve("build.sh").toString(),
-                    out.toString()), source, TIMEOUT_SECONDS);
+                    out.toString()), source, timeoutSeconds);
             if (r.exit() != 0 || !Files.isRegularFile(binary)) {
-                throw new HilException("building the guest agent failed with exit " + r.exit() + ": "
+                throw new HilException("building " + what + " failed with exit " + r.exit() + ": "
                         + r.output().strip());
             }
             return binary;
         } catch (IOException e) {
-            throw new HilException("cannot build the guest agent in " + out + ": " + e.getMessage(), e);
+            throw new HilException("cannot build " + what + " in " + out + ": " + e.getMessage(), e);
         }
     }
 }

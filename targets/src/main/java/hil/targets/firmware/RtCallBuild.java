@@ -1,8 +1,5 @@
 package hil.targets.firmware;
 
-import hil.targets.HilException;
-
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,22 +38,8 @@ final class RtCallBuild {
     /** The driver binary, built first if a source is newer. */
     static synchronized Path ensureBuilt(Path agentSource) {
         Path source = source(agentSource);
-        Path out = source.resolve("build");
-        Path binary = out.resolve(LinuxGuest.RTCALL_FILE);
-        if (Files.isRegularFile(binary) && !AgentBuild.sourcesNewerThan(source, binary)) {
-            return binary;
-        }
-        try {
-            Files.createDirectories(out);
-            GuestComponents.Result r = GuestComponents.run(List.of("sh", source.resolve("build.sh").toString(),
-                    out.toString()), source, TIMEOUT_SECONDS);
-            if (r.exit() != 0 || !Files.isRegularFile(binary)) {
-                throw new HilException("building the runtime driver " + LinuxGuest.RTCALL_FILE + " failed with exit "
-                        + r.exit() + ": " + r.output().strip());
-            }
-            return binary;
-        } catch (IOException e) {
-            throw new HilException("cannot build the runtime driver in " + out + ": " + e.getMessage(), e);
-        }
+        Path binary = source.resolve("build").resolve(LinuxGuest.RTCALL_FILE);
+        return GuestBuild.buildWithScript(source, binary, "the runtime driver " + LinuxGuest.RTCALL_FILE,
+                TIMEOUT_SECONDS);
     }
 }
