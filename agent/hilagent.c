@@ -14,7 +14,7 @@
 #include <efi.h>
 #include <efilib.h>
 
-#define AGENT_VERSION 2
+#define AGENT_VERSION 3
 
 /* Longest request line accepted (excluding the end of line). */
 #define MAX_LINE (256u * 1024u)
@@ -55,13 +55,50 @@ typedef struct {
 static CHAR16 out_chunk[OUT_CHUNK + 1];
 static UINTN out_len;
 
+/*
+ * Set by the first ExitBootServices call, whatever it returned: EDK II turns the timer off before it checks the map
+ * key and does not turn it back on when the key is stale, so the console drivers (which poll the serial port from
+ * a timer event) never run again. From then on the agent reads and writes COM1 itself.
+ */
+static BOOLEAN uart_io;
+/* Set once ExitBootServices succeeded: no boot service may be called any more. */
+static BOOLEAN bs_gone;
+
+#define COM1 0x3F8
+
+static inline void port_out(UINT16 port, UINT8 v)
+{
+    __asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline UINT8 port_in(UINT16 port)
+{
+    UINT8 v;
+    __asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+/* One byte to COM1 once its transmit holding register is empty (LSR bit 5). */
+static void uart_put(UINT8 c)
+{
+    while ((port_in(COM1 + 5) & 0x20) == 0) {
+    }
+    port_out(COM1, c);
+}
+
 static void out_flush(void)
 {
     if (out_len == 0) {
         return;
     }
-    out_chunk[out_len] = 0;
-    uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, out_chunk);
+    if (uart_io) {
+        for (UINTN i = 0; i < out_len; i++) {
+            uart_put((UINT8)out_chunk[i]);
+        }
+    } else {
+        out_chunk[out_len] = 0;
+        uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, out_chunk);
+    }
     out_len = 0;
 }
 
@@ -166,13 +203,17 @@ static void reply_error(UINT64 seq, const char *reason, const CHAR8 *detail)
 /* ---------------------------------------------------------------- input */
 
 /*
- * Reads one line into buf (NUL-terminated, at most cap characters). Empty lines are skipped; a
- * line longer than cap is consumed to its end and reported through *overflow.
+ * The next character typed on the console: through ConIn while boot services run (scan-code-only keys come back as
+ * 0), from COM1 directly once the agent has called ExitBootServices.
  */
-static void read_line(CHAR8 *buf, UINTN cap, UINTN *len, BOOLEAN *overflow)
+static CHAR16 next_char(void)
 {
-    *len = 0;
-    *overflow = FALSE;
+    if (uart_io) {
+        /* Poll the line status for a received byte (LSR bit 0): no timer, no interrupts, no boot services. */
+        while ((port_in(COM1 + 5) & 0x01) == 0) {
+        }
+        return port_in(COM1);
+    }
     for (;;) {
         EFI_INPUT_KEY key;
         EFI_STATUS st = uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &key);
@@ -190,7 +231,20 @@ static void read_line(CHAR8 *buf, UINTN cap, UINTN *len, BOOLEAN *overflow)
             uefi_call_wrapper(BS->Stall, 1, 1000);
             continue;
         }
-        CHAR16 c = key.UnicodeChar;
+        return key.UnicodeChar;
+    }
+}
+
+/*
+ * Reads one line into buf (NUL-terminated, at most cap characters). Empty lines are skipped; a
+ * line longer than cap is consumed to its end and reported through *overflow.
+ */
+static void read_line(CHAR8 *buf, UINTN cap, UINTN *len, BOOLEAN *overflow)
+{
+    *len = 0;
+    *overflow = FALSE;
+    for (;;) {
+        CHAR16 c = next_char();
         if (c == 0) {
             continue; /* a scan-code-only key (arrows, function keys) */
         }
@@ -212,6 +266,39 @@ static void read_line(CHAR8 *buf, UINTN cap, UINTN *len, BOOLEAN *overflow)
         } else {
             *overflow = TRUE;
         }
+    }
+}
+
+/* ---------------------------------------------------------------- memory */
+
+/*
+ * Request buffers come from pool while boot services run. After ExitBootServices there is no pool: they come from
+ * an arena of loader data the agent set aside at start (memory the OS owns, as an OS loader's own buffers are), and
+ * the arena starts empty at every request.
+ */
+#define ARENA_BYTES (4u * 1024u * 1024u)
+static UINT8 *arena;
+static UINTN arena_used;
+
+static void *mem_zalloc(UINTN n)
+{
+    if (!bs_gone) {
+        return AllocateZeroPool(n);
+    }
+    UINTN at = (arena_used + 15) & ~(UINTN)15;
+    if (arena == NULL || n > ARENA_BYTES || at > ARENA_BYTES - n) {
+        return NULL;
+    }
+    arena_used = at + n;
+    ZeroMem(arena + at, n);
+    return arena + at;
+}
+
+/* Pool is given back while boot services run; arena memory is reclaimed at the next request. */
+static void mem_free(void *p)
+{
+    if (!bs_gone) {
+        FreePool(p);
     }
 }
 
@@ -456,11 +543,11 @@ typedef struct {
 static void args_free(ARGS *a)
 {
     if (a->name != NULL) {
-        FreePool(a->name);
+        mem_free(a->name);
         a->name = NULL;
     }
     if (a->data != NULL) {
-        FreePool(a->data);
+        mem_free(a->data);
         a->data = NULL;
     }
     if (a->pool != NULL) {
@@ -500,7 +587,7 @@ static BOOLEAN decode_name(const REQUEST *r, ARGS *a, FAULT *f)
     if ((a->name_units + 1) * 2 > MAX_BUFFER) {
         return fail(f, "too-large", "name");
     }
-    a->name = AllocateZeroPool((a->name_units + 1) * sizeof(CHAR16));
+    a->name = mem_zalloc((a->name_units + 1) * sizeof(CHAR16));
     if (a->name == NULL) {
         return fail(f, "out-of-resources", "name");
     }
@@ -614,7 +701,7 @@ static BOOLEAN decode_set_data(const REQUEST *r, ARGS *a, FAULT *f, UINTN min_al
     if (a->data_alloc == 0) {
         a->data_alloc = 1;
     }
-    a->data = AllocateZeroPool(a->data_alloc);
+    a->data = mem_zalloc(a->data_alloc);
     if (a->data == NULL) {
         return fail(f, "out-of-resources", "data");
     }
@@ -653,7 +740,7 @@ static void op_get(const REQUEST *r, ARGS *a, FAULT *f)
         a->data_null = TRUE;
     } else if (str_eq(data, "ptr")) {
         a->data_alloc = a->size_null || a->size == 0 ? 1 : (UINTN)a->size;
-        a->data = AllocateZeroPool(a->data_alloc);
+        a->data = mem_zalloc(a->data_alloc);
         if (a->data == NULL) {
             fail(f, "out-of-resources", "data");
             return;
@@ -701,7 +788,7 @@ static void op_next(const REQUEST *r, ARGS *a, FAULT *f)
         if (!a->size_null && a->size > buffer_bytes) {
             buffer_bytes = (UINTN)a->size;
         }
-        buffer = AllocateZeroPool(buffer_bytes);
+        buffer = mem_zalloc(buffer_bytes);
         if (buffer == NULL) {
             fail(f, "out-of-resources", "name");
             return;
@@ -736,7 +823,7 @@ static void op_next(const REQUEST *r, ARGS *a, FAULT *f)
     }
     out_end();
     if (buffer != NULL) {
-        FreePool(buffer);
+        mem_free(buffer);
     }
 }
 
@@ -962,7 +1049,7 @@ static void op_regpolicy(const REQUEST *r, ARGS *a, FAULT *f)
     if (policy == NULL) {
         return;
     }
-    a->data = AllocateZeroPool(POLICY_ENTRY_ROOM);
+    a->data = mem_zalloc(POLICY_ENTRY_ROOM);
     if (a->data == NULL) {
         fail(f, "out-of-resources", "entry");
         return;
@@ -1037,7 +1124,7 @@ static BOOLEAN decode_ascii(const REQUEST *r, const char *key, CHAR8 **out, FAUL
     if (n % 2 != 0 || n / 2 > 1023) {
         return fail(f, "bad-value", key);
     }
-    *out = AllocateZeroPool(n / 2 + 1);
+    *out = mem_zalloc(n / 2 + 1);
     if (*out == NULL) {
         return fail(f, "out-of-resources", key);
     }
@@ -1080,12 +1167,12 @@ static void op_rtdrv(const REQUEST *r, ARGS *a, FAULT *f)
     CHAR8 *options = NULL;
     if (!decode_ascii(r, "file", &file, f) || !decode_ascii(r, "options", &options, f)) {
         if (file != NULL) {
-            FreePool(file);
+            mem_free(file);
         }
         return;
     }
     UINTN n = str_len(file);
-    CHAR16 *path = AllocateZeroPool((n + 1) * sizeof(CHAR16));
+    CHAR16 *path = mem_zalloc((n + 1) * sizeof(CHAR16));
     EFI_LOADED_IMAGE *self = NULL;
     EFI_STATUS st = path == NULL ? EFI_OUT_OF_RESOURCES
                     : uefi_call_wrapper(BS->HandleProtocol, 3, agent_image, &LoadedImageProtocol, (void **)&self);
@@ -1099,7 +1186,7 @@ static void op_rtdrv(const REQUEST *r, ARGS *a, FAULT *f)
         st = dp == NULL ? EFI_OUT_OF_RESOURCES
              : uefi_call_wrapper(BS->LoadImage, 6, FALSE, agent_image, dp, NULL, 0, &image);
         if (dp != NULL) {
-            FreePool(dp);
+            mem_free(dp);
         }
     }
     if (!EFI_ERROR(st)) {
@@ -1123,13 +1210,169 @@ static void op_rtdrv(const REQUEST *r, ARGS *a, FAULT *f)
         out_hex_value((UINT64)(UINTN)image);
     }
     out_end();
-    FreePool(file);
+    mem_free(file);
     if (options != NULL) {
-        FreePool(options);
+        mem_free(options);
     }
     if (path != NULL) {
-        FreePool(path);
+        mem_free(path);
     }
+}
+
+/* ---------------------------------------------------------------- the OS loader's calls */
+
+/*
+ * MEMMAP, EBS and SVAM make the agent the OS loader: it reads the memory map, calls ExitBootServices with a key of
+ * the host's choosing and SetVirtualAddressMap with a map of the host's choosing, and then goes on serving requests
+ * (runtime services only) over COM1. The buffers are set aside at start so that no allocation changes the map
+ * between MEMMAP and EBS unless the host asks for something that allocates.
+ */
+#define MAP_BYTES (64u * 1024u)
+static UINT8 *map_buf;        /* the last map GetMemoryMap returned */
+static UINTN map_size;        /* its bytes */
+static UINTN map_key;
+static UINTN map_desc_size;
+static UINT32 map_desc_version;
+static UINT8 *vmap_buf;       /* the map handed to SetVirtualAddressMap */
+static UINT64 *alias_pml4;    /* a page for the page-map level 4 that adds the virtual alias */
+
+static EFI_STATUS read_map(void)
+{
+    map_size = MAP_BYTES;
+    return uefi_call_wrapper(BS->GetMemoryMap, 5, &map_size, (EFI_MEMORY_DESCRIPTOR *)map_buf, &map_key,
+                             &map_desc_size, &map_desc_version);
+}
+
+static void reply_map(const REQUEST *r, EFI_STATUS st)
+{
+    reply_begin(r, st);
+    if (!EFI_ERROR(st)) {
+        out_str(" key=");
+        out_hex_value(map_key);
+        out_str(" count=");
+        out_dec(map_desc_size == 0 ? 0 : map_size / map_desc_size);
+        out_str(" descsize=");
+        out_dec(map_desc_size);
+        out_str(" version=");
+        out_dec(map_desc_version);
+    }
+    out_end();
+}
+
+static void op_memmap(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    (void)a;
+    (void)f;
+    reply_map(r, read_map());
+}
+
+/*
+ * EBS key=<hex> calls ExitBootServices with that key; key=current reads the map first and passes its key at once.
+ * Either way the console is COM1 from here on (see uart_io).
+ */
+static void op_ebs(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    (void)a;
+    CHAR8 *k = find(r, "key");
+    UINT64 key = 0;
+    BOOLEAN current = k != NULL && str_eq(k, "current");
+    if (k == NULL || (!current && !parse_hex(k, 16, &key))) {
+        fail(f, k == NULL ? "missing-key" : "bad-value", "key");
+        return;
+    }
+    EFI_STATUS st = EFI_SUCCESS;
+    if (current) {
+        st = read_map();
+        key = map_key;
+    }
+    if (!EFI_ERROR(st)) {
+        out_flush();
+        uart_io = TRUE;
+        st = uefi_call_wrapper(BS->ExitBootServices, 2, agent_image, (UINTN)key);
+        if (!EFI_ERROR(st)) {
+            bs_gone = TRUE;
+        }
+    }
+    reply_begin(r, st);
+    out_str(" key=");
+    out_hex_value(key);
+    out_end();
+}
+
+/*
+ * Gives the virtual addresses of the map a mapping: a copy of the firmware's page-map level 4 in which the entries
+ * from the offset's own slot on repeat the identity entries, so every physical address x is also reachable at
+ * x + offset (as Linux x86-64 keeps its 1:1 mapping next to the EFI virtual one). The offset must be a multiple of
+ * 512 GiB, the span of one level-4 entry, and CR4.LA57 (5-level paging) must be off.
+ */
+static BOOLEAN alias_virtual(UINT64 offset)
+{
+    UINT64 cr3, cr4;
+    __asm__ __volatile__("mov %%cr3, %0" : "=r"(cr3));
+    __asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+    if ((cr4 & (1ULL << 12)) != 0 || (offset & ((1ULL << 39) - 1)) != 0 || alias_pml4 == NULL) {
+        return FALSE;
+    }
+    UINTN first = (UINTN)((offset >> 39) & 511);
+    const UINT64 *old = (const UINT64 *)(UINTN)(cr3 & 0x000FFFFFFFFFF000ULL);
+    CopyMem(alias_pml4, (VOID *)old, 4096);
+    for (UINTN i = 0; first != 0 && first + i < 512; i++) {
+        if ((alias_pml4[first + i] & 1) == 0) {
+            alias_pml4[first + i] = old[i];
+        }
+    }
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"((UINT64)(UINTN)alias_pml4 | (cr3 & 0xFFF)) : "memory");
+    return TRUE;
+}
+
+/*
+ * SVAM descsize=<dec> version=<dec> offset=<hex>: SetVirtualAddressMap with the runtime entries of the last map
+ * read (a fresh one while boot services run), laid out descsize bytes apart (entries shorter than the firmware's
+ * are cut, longer ones padded with zeros), each VirtualStart = PhysicalStart + offset.
+ */
+static void op_svam(const REQUEST *r, ARGS *a, FAULT *f)
+{
+    (void)a;
+    UINT64 size = 0, version = 0, offset = 0;
+    CHAR8 *o = find(r, "offset");
+    if (!decode_dec(r, "descsize", &size, f) || !decode_dec(r, "version", &version, f)) {
+        return;
+    }
+    if (o == NULL || !parse_hex(o, 16, &offset)) {
+        fail(f, o == NULL ? "missing-key" : "bad-value", "offset");
+        return;
+    }
+    if (size == 0 || size > 4096 || version > 0xFFFFFFFFull) {
+        fail(f, "bad-value", size == 0 || size > 4096 ? "descsize" : "version");
+        return;
+    }
+    EFI_STATUS st = bs_gone ? EFI_SUCCESS : read_map();
+    UINTN count = 0;
+    if (!EFI_ERROR(st)) {
+        for (UINTN at = 0; at + map_desc_size <= map_size; at += map_desc_size) {
+            const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(map_buf + at);
+            if ((d->Attribute & EFI_MEMORY_RUNTIME) == 0 || (count + 1) * size > MAP_BYTES) {
+                continue;
+            }
+            UINT8 *out = vmap_buf + count * size;
+            ZeroMem(out, size);
+            EFI_MEMORY_DESCRIPTOR v = *d;
+            v.VirtualStart = d->PhysicalStart + offset;
+            CopyMem(out, &v, size < sizeof(v) ? size : sizeof(v));
+            count++;
+        }
+        /* Before ExitBootServices the firmware refuses the call: its page tables are left as they are. */
+        if (offset != 0 && bs_gone && !alias_virtual(offset)) {
+            fail(f, "bad-value", "offset");
+            return;
+        }
+        st = uefi_call_wrapper(RT->SetVirtualAddressMap, 4, count * size, (UINTN)size, (UINT32)version,
+                               (EFI_MEMORY_DESCRIPTOR *)vmap_buf);
+    }
+    reply_begin(r, st);
+    out_str(" count=");
+    out_dec(count);
+    out_end();
 }
 
 typedef enum { CONTINUE, LEAVE, COLD_RESET, SHUTDOWN } AFTER;
@@ -1139,24 +1382,28 @@ typedef struct {
     const char *keys[6];
     void (*run)(const REQUEST *, ARGS *, FAULT *);
     AFTER after;
+    BOOLEAN boot_only; /* needs boot services: refused after ExitBootServices */
 } OP;
 
 static const OP OPS[] = {
-    {"GET", {"name", "guid", "size", "attrs", "data", NULL}, op_get, CONTINUE},
-    {"NEXT", {"name", "guid", "size", NULL}, op_next, CONTINUE},
-    {"SET", {"name", "guid", "attrs", "size", "data", NULL}, op_set, CONTINUE},
-    {"QUERY", {"attrs", "out", NULL}, op_query, CONTINUE},
-    {"COMM", {"type", "len", "size", "data", NULL}, op_comm, CONTINUE},
-    {"LOCKVAR", {"name", "guid", NULL}, op_lockvar, CONTINUE},
-    {"REGPOLICY", {"entry", NULL}, op_regpolicy, CONTINUE},
-    {"LOCKPOLICY", {NULL}, op_policy, CONTINUE},
-    {"DISABLEPOLICY", {NULL}, op_policy, CONTINUE},
-    {"POLICYENABLED", {NULL}, op_policy, CONTINUE},
-    {"PING", {NULL}, op_ping, CONTINUE},
-    {"RTDRV", {"do", "file", "options", "handle", NULL}, op_rtdrv, CONTINUE},
-    {"EXIT", {NULL}, op_ack, LEAVE},
-    {"RESET", {NULL}, op_ack, COLD_RESET},
-    {"SHUTDOWN", {NULL}, op_ack, SHUTDOWN},
+    {"GET", {"name", "guid", "size", "attrs", "data", NULL}, op_get, CONTINUE, FALSE},
+    {"NEXT", {"name", "guid", "size", NULL}, op_next, CONTINUE, FALSE},
+    {"SET", {"name", "guid", "attrs", "size", "data", NULL}, op_set, CONTINUE, FALSE},
+    {"QUERY", {"attrs", "out", NULL}, op_query, CONTINUE, FALSE},
+    {"COMM", {"type", "len", "size", "data", NULL}, op_comm, CONTINUE, TRUE},
+    {"LOCKVAR", {"name", "guid", NULL}, op_lockvar, CONTINUE, TRUE},
+    {"REGPOLICY", {"entry", NULL}, op_regpolicy, CONTINUE, TRUE},
+    {"LOCKPOLICY", {NULL}, op_policy, CONTINUE, TRUE},
+    {"DISABLEPOLICY", {NULL}, op_policy, CONTINUE, TRUE},
+    {"POLICYENABLED", {NULL}, op_policy, CONTINUE, TRUE},
+    {"PING", {NULL}, op_ping, CONTINUE, FALSE},
+    {"RTDRV", {"do", "file", "options", "handle", NULL}, op_rtdrv, CONTINUE, TRUE},
+    {"MEMMAP", {NULL}, op_memmap, CONTINUE, TRUE},
+    {"EBS", {"key", NULL}, op_ebs, CONTINUE, TRUE},
+    {"SVAM", {"descsize", "version", "offset", NULL}, op_svam, CONTINUE, FALSE},
+    {"EXIT", {NULL}, op_ack, LEAVE, TRUE},
+    {"RESET", {NULL}, op_ack, COLD_RESET, FALSE},
+    {"SHUTDOWN", {NULL}, op_ack, SHUTDOWN, FALSE},
 };
 
 /* The seq of a line too long to parse, when its first token is one; else 0. */
@@ -1193,6 +1440,11 @@ static AFTER handle(CHAR8 *line)
         reply_error(r.seq, "unknown-op", printable_key(r.op));
         return CONTINUE;
     }
+    if (bs_gone && op->boot_only) {
+        reply_error(r.seq, "boot-services-gone", printable_key(r.op));
+        return CONTINUE;
+    }
+    arena_used = 0;
     for (UINTN i = 0; i < r.npairs; i++) {
         BOOLEAN known = FALSE;
         for (UINTN k = 0; op->keys[k] != NULL; k++) {
@@ -1258,7 +1510,15 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
     uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 
     CHAR8 *line = AllocatePool(MAX_LINE + 1);
-    if (line == NULL) {
+    EFI_PHYSICAL_ADDRESS pages = 0;
+    if (!EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
+                                     ARENA_BYTES / 4096 + 1, &pages))) {
+        alias_pml4 = (UINT64 *)(UINTN)pages;
+        arena = (UINT8 *)(UINTN)(pages + 4096);
+    }
+    map_buf = AllocatePool(MAP_BYTES);
+    vmap_buf = AllocatePool(MAP_BYTES);
+    if (line == NULL || arena == NULL || map_buf == NULL || vmap_buf == NULL) {
         out_str("\r\n@HIL 0 ERROR reason=out-of-resources\r\n");
         out_flush();
         return EFI_OUT_OF_RESOURCES;

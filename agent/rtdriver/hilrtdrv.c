@@ -22,7 +22,8 @@
  *   GetVariable  HilRtLog               the record, one line per entry
  *   GetVariable  HilRtUse-<Name>        the driver follows every pointer it keeps; one line per fault, or "ok"
  *   GetVariable  HilRtReply             the reply to the last command below
- *   SetVariable  HilRtCmd-<Name>        a command for the driver (boot phase only: it makes boot-service calls):
+ *   SetVariable  HilRtCmd-<Name>        a command for the driver (boot phase only, as they make boot-service calls,
+ *                                       except "convert", a runtime service):
  *                                       "create <type> <tpl> [<group>:<guid>]", "forget <pointer>",
  *                                       "convert <pointer> [opt]", "events"; and for the hub "signal <group>:<guid>"
  *
@@ -769,6 +770,18 @@ static MS UINTN run(const CHAR8 *command, CHAR8 *out, UINTN cap)
         t_str(&t, (const CHAR8 *)"error empty command\n");
     } else if (seq(w[0], (const CHAR8 *)"use")) {
         use_pointers(&t);
+    } else if (seq(w[0], (const CHAR8 *)"convert") && n >= 2) {
+        /* ConvertPointer is a runtime service: asked for at any time, through the pointer the driver converted. */
+        POINTER *p = pointer_named(w[1]);
+        if (p == NULL) {
+            t_str(&t, (const CHAR8 *)"error no such pointer\n");
+        } else {
+            BOOLEAN opt = n >= 3 && seq(w[2], (const CHAR8 *)"opt");
+            EFI_STATUS st = mConvert(opt ? EFI_OPTIONAL_PTR : 0, (VOID **)&p->value);
+            t_str(&t, (const CHAR8 *)"status ");
+            t_hex(&t, st);
+            t_str(&t, (const CHAR8 *)"\n");
+        }
     } else if (mExited) {
         t_str(&t, (const CHAR8 *)"error boot services are gone\n");
     } else if (seq(w[0], (const CHAR8 *)"events")) {
@@ -782,17 +795,6 @@ static MS UINTN run(const CHAR8 *command, CHAR8 *out, UINTN cap)
         } else {
             p->forgotten = TRUE;
             t_str(&t, (const CHAR8 *)"ok\n");
-        }
-    } else if (seq(w[0], (const CHAR8 *)"convert") && n >= 2) {
-        POINTER *p = pointer_named(w[1]);
-        if (p == NULL) {
-            t_str(&t, (const CHAR8 *)"error no such pointer\n");
-        } else {
-            BOOLEAN opt = n >= 3 && seq(w[2], (const CHAR8 *)"opt");
-            EFI_STATUS st = uefi_call_wrapper(RT->ConvertPointer, 2, opt ? EFI_OPTIONAL_PTR : 0, (VOID **)&p->value);
-            t_str(&t, (const CHAR8 *)"status ");
-            t_hex(&t, st);
-            t_str(&t, (const CHAR8 *)"\n");
         }
     } else if (seq(w[0], (const CHAR8 *)"signal") && mHub && n == 2) {
         CHAR8 *colon = w[1];
@@ -930,6 +932,13 @@ static MS EFI_STATUS hub_set(CHAR16 *name, EFI_GUID *vendor, UINT32 attributes, 
     HUB_ENTRY *e = entry_named(driver);
     if (e == NULL) {
         return EFI_NOT_FOUND;
+    }
+    if (e->bs_image && mShared->exited) {
+        /* Its code is boot-services memory, which the OS owns now: never called. */
+        TEXT t = {mShared->reply, 0, sizeof(mShared->reply)};
+        t_str(&t, (const CHAR8 *)"error the driver is a boot-services image\n");
+        mShared->reply_len = (UINT32)t.len;
+        return EFI_SUCCESS;
     }
     CHAR8 command[256];
     copy(command, data, size);

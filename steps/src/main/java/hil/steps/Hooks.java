@@ -29,7 +29,7 @@ public final class Hooks {
     @Before(order = 0)
     public void bind(Scenario scenario) {
         state.begin(scenario);
-        state.target().scenarioStarted(scenario.getName());
+        state.target().scenarioStarted(scenario.getName(), ScenarioSteps.of(scenario.getUri(), scenario.getLine()));
         for (String tag : scenario.getSourceTagNames()) {
             if (tag.startsWith("@requires:")) {
                 String wanted = tag.substring("@requires:".length());

@@ -31,6 +31,15 @@ public interface Target extends AutoCloseable {
     }
 
     /**
+     * Called when a scenario starts, with the texts of all its steps (Background included), before the first one:
+     * for a target that has to choose up front how it will run what comes later. By default as
+     * {@link #scenarioStarted(String)}.
+     */
+    default void scenarioStarted(String scenarioName, java.util.List<String> steps) {
+        scenarioStarted(scenarioName);
+    }
+
+    /**
      * Called when a scenario ends: evidence to attach to it, such as the console transcript of the scenario and, when
      * it failed, a screenshot.
      */

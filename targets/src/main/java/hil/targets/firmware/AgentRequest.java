@@ -23,7 +23,7 @@ import java.util.Set;
 public final class AgentRequest {
 
     /** The protocol version this codec speaks; the agent announces it in its ready line. */
-    public static final int PROTOCOL_VERSION = 2;
+    public static final int PROTOCOL_VERSION = 3;
 
     /** Largest buffer (data, name or size) the agent accepts, in bytes. */
     public static final long MAX_BUFFER = 1L << 20;
@@ -53,6 +53,12 @@ public final class AgentRequest {
         POLICYENABLED(EnumSet.noneOf(Pointer.class)),
         PING(EnumSet.noneOf(Pointer.class)),
         RTDRV(EnumSet.noneOf(Pointer.class)),
+        /** GetMemoryMap, as an OS loader reads it. */
+        MEMMAP(EnumSet.noneOf(Pointer.class)),
+        /** ExitBootServices with a key of the host's choosing. */
+        EBS(EnumSet.noneOf(Pointer.class)),
+        /** SetVirtualAddressMap with a map of the host's choosing. */
+        SVAM(EnumSet.noneOf(Pointer.class)),
         EXIT(EnumSet.noneOf(Pointer.class)),
         RESET(EnumSet.noneOf(Pointer.class)),
         SHUTDOWN(EnumSet.noneOf(Pointer.class));
@@ -239,6 +245,41 @@ public final class AgentRequest {
                     + text + "\"");
         }
         return HEX.formatHex(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** GetMemoryMap: the reply has the map's key, descriptor count, size and version. */
+    public static AgentRequest memoryMap() {
+        return new AgentRequest(Op.MEMMAP, new LinkedHashMap<>());
+    }
+
+    /** ExitBootServices with {@code mapKey}; from this call on the agent talks over COM1 itself (PROTOCOL.md). */
+    public static AgentRequest exitBootServices(long mapKey) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("key", "0x" + Long.toHexString(mapKey));
+        return new AgentRequest(Op.EBS, args);
+    }
+
+    /** ExitBootServices with the key of a map read immediately before it, as an OS loader that succeeds does. */
+    public static AgentRequest exitBootServicesWithCurrentKey() {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("key", "current");
+        return new AgentRequest(Op.EBS, args);
+    }
+
+    /**
+     * SetVirtualAddressMap with the runtime entries of the firmware's map laid out {@code descriptorSize} bytes
+     * apart, with {@code descriptorVersion}, each at PhysicalStart + {@code offset} (a multiple of 512 GiB, or 0).
+     */
+    public static AgentRequest setVirtualAddressMap(long descriptorSize, long descriptorVersion, long offset) {
+        if (descriptorSize < 1 || descriptorSize > 4096 || descriptorVersion < 0 || descriptorVersion > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("SVAM takes a descriptor size of 1 to 4096 bytes and a 32-bit version: "
+                    + descriptorSize + ", " + descriptorVersion);
+        }
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("descsize", Long.toString(descriptorSize));
+        args.put("version", Long.toString(descriptorVersion));
+        args.put("offset", "0x" + Long.toHexString(offset));
+        return new AgentRequest(Op.SVAM, args);
     }
 
     /** Asks the agent for its protocol version; makes no call. */

@@ -14,6 +14,7 @@ import hil.targets.Capability;
 import hil.targets.HilException;
 import hil.targets.NotObservableException;
 import hil.targets.Phase;
+import hil.targets.RuntimeDrivers;
 import hil.targets.SmmMailbox;
 import hil.transports.Deadline;
 import hil.transports.TransportException;
@@ -97,6 +98,14 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     private RawCallChannel rawOs;
     /** When the running machine was started (or powered up). */
     private long machineStarted;
+    /**
+     * Whether this scenario's OS phase is made by the agent as the OS loader (its ExitBootServices and
+     * SetVirtualAddressMap, then raw calls over COM1) instead of Linux: chosen when the scenario starts, for steps
+     * only a program can make ({@link OsLoaderSteps}).
+     */
+    private boolean agentIsLoader;
+    /** Whether the agent called ExitBootServices in the running boot: it is the OS now and talks over COM1. */
+    private boolean agentExited;
     /** Whether the kernel's SetVirtualAddressMap of this boot was already recorded. */
     private boolean virtualMapRecorded;
     /** The kernel's EFI log lines of the running Linux guest (read when it started). */
@@ -326,6 +335,26 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         public void keepsDrivers() {
             restorable = false;
         }
+
+        @Override
+        public boolean agentIsTheOs() {
+            return ConsoleFirmwareTarget.this.agentIsTheOs();
+        }
+
+        @Override
+        public Observation memoryMap() {
+            return loaderMemoryMap();
+        }
+
+        @Override
+        public Observation exitBootServices(long mapKey) {
+            return loaderExitBootServices(mapKey);
+        }
+
+        @Override
+        public Observation setVirtualAddressMap(RuntimeDrivers.VirtualMap map) {
+            return loaderSetVirtualAddressMap(map);
+        }
     }
 
     @Override
@@ -383,6 +412,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         os = null;
         rawOs = null;
         virtualMapRecorded = false;
+        agentExited = false;
     }
 
     /** Brings the console to the agent's ready line or the Shell prompt. */
@@ -472,7 +502,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      * null when this call path cannot tell.
      */
     private Original read(VarKey k) {
-        if (phase != Phase.BOOT && rawOs == null) {
+        if (throughLinuxFiles()) {
             Observation o = os().getVariable(k.name(), k.vendor(), LARGE_BUFFER);
             return stored(o, EfiStatus.NOT_FOUND.efiName().equals(o.status()));
         }
@@ -577,7 +607,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** Where raw calls go now: the agent in the boot phase, the runtime driver's mailbox while Linux runs. */
     private RawCallChannel raw() {
-        if (phase == Phase.BOOT) {
+        if (phase == Phase.BOOT || agentExited) {
             return agent();
         }
         machineAlive();
@@ -593,6 +623,12 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         stopMachine(true);
         return new HilException(what + " failed on target " + name() + ": " + e.getMessage()
                 + (why.isBlank() ? "" : " " + why), e);
+    }
+
+    @Override
+    public void scenarioStarted(String scenarioName, List<String> steps) {
+        agentIsLoader = calls == CallPath.AGENT && OsLoaderSteps.needed(steps);
+        scenarioStarted(scenarioName);
     }
 
     @Override
@@ -694,6 +730,9 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      */
     @Override
     public Observation exitBootServices() {
+        if (agentIsLoader && (phase == Phase.BOOT || agentExited)) {
+            return loaderExitBootServices(null);
+        }
         if (phase != Phase.BOOT) {
             throw new NotObservableException(name(), "Linux is already running: its EFI stub made the only"
                     + " ExitBootServices call of this boot");
@@ -803,6 +842,9 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     /** The kernel made SetVirtualAddressMap while it booted; this records it once. */
     @Override
     public Observation setVirtualAddressMap() {
+        if (agentIsLoader && (phase == Phase.BOOT || agentExited)) {
+            return loaderSetVirtualAddressMap(RuntimeDrivers.VirtualMap.standard());
+        }
         if (phase == Phase.BOOT) {
             throw new NotObservableException(name(), "SetVirtualAddressMap is made by the Linux kernel after"
                     + " ExitBootServices; before it the agent cannot make it");
@@ -839,6 +881,109 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                         + " the runtime services in use: " + String.join(" | ", efiLog)));
         out.put("observed", "no 'Unable to switch EFI into virtual mode' in the kernel log, and: " + registered);
         return EfiStatus.SUCCESS;
+    }
+
+    // ---- the agent as the OS loader ------------------------------------------------------------------------
+
+    /** Why the agent cannot make an OS loader's call now, or null when it can. */
+    private String loaderUnavailable(String what) {
+        if (calls != CallPath.AGENT) {
+            return what + " with a key or map of the scenario's choosing needs the UEFI agent, and this target calls"
+                    + " through the Shell";
+        }
+        if (!agentIsLoader) {
+            return what + " with a key or map of the scenario's choosing: this scenario's OS phase is Linux, whose"
+                    + " EFI stub reads the map and passes its own key, and whose kernel makes the only"
+                    + " SetVirtualAddressMap call";
+        }
+        if (phase != Phase.BOOT && !agentExited) {
+            return what + ": Linux is running, and it made the OS loader's calls itself";
+        }
+        return null;
+    }
+
+    private void requireLoader(String what) {
+        String why = loaderUnavailable(what);
+        if (why != null) {
+            throw new NotObservableException(name(), why);
+        }
+    }
+
+    /** GetMemoryMap by the agent (boot phase), as an OS loader reads it before ExitBootServices. */
+    Observation loaderMemoryMap() {
+        requireLoader("GetMemoryMap");
+        if (phase != Phase.BOOT) {
+            throw new IllegalStateException("GetMemoryMap is a boot service: there is none after ExitBootServices");
+        }
+        long start = System.nanoTime();
+        AgentReply r = guarded("GetMemoryMap", () -> agent().call(AgentRequest.memoryMap()));
+        Map<String, String> out = new LinkedHashMap<>();
+        if (r.status() == EfiStatus.SUCCESS.value()) {
+            out.put(RuntimeDrivers.Keys.MAP_KEY, Long.toUnsignedString(r.hex("key")));
+            out.put(RuntimeDrivers.Keys.DESCRIPTOR_SIZE, Long.toUnsignedString(r.decimal("descsize")));
+            out.put(RuntimeDrivers.Keys.DESCRIPTOR_VERSION, Long.toUnsignedString(r.decimal("version")));
+            out.put(Keys.COUNT, Long.toUnsignedString(r.decimal("count")));
+        }
+        return observation("GetMemoryMap", Map.of(), r, out, start);
+    }
+
+    /**
+     * ExitBootServices by the agent with {@code mapKey}, or (null) with the key of a map it reads right before. The
+     * console drivers stop at the first call whatever it returns (EDK II turns the timer off before it checks the
+     * key), so the agent talks over COM1 from here and the machine is not put back for another scenario.
+     */
+    Observation loaderExitBootServices(Long mapKey) {
+        requireLoader("ExitBootServices");
+        if (phase != Phase.BOOT) {
+            throw new IllegalStateException("ExitBootServices is a boot service: there is none after ExitBootServices");
+        }
+        long start = System.nanoTime();
+        restorable = false;
+        agentExited = true;
+        AgentReply r = guarded("ExitBootServices", () -> agent().call(mapKey == null
+                ? AgentRequest.exitBootServicesWithCurrentKey() : AgentRequest.exitBootServices(mapKey)));
+        Map<String, String> in = mapKey == null ? Map.of() : inputs(RuntimeDrivers.Keys.MAP_KEY, Long.toUnsignedString(mapKey));
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("note", "called by the UEFI agent as the OS loader, with " + (mapKey == null
+                ? "the key of the map it read just before (0x" + Long.toHexString(r.hex("key")) + ")"
+                : "the key the scenario read") + "; the agent talks over COM1 from here");
+        Observation o = observation("ExitBootServices", in, r, out, start);
+        if (r.status() == EfiStatus.SUCCESS.value()) {
+            phase = Phase.RUNTIME;
+            if (freshStoreOnPowerUp()) {
+                touched.clear();
+            }
+        }
+        return o;
+    }
+
+    /**
+     * SetVirtualAddressMap by the agent: the firmware's runtime entries, laid out as {@code map} says, each at
+     * PhysicalStart + the map's offset. The agent adds that alias to the page tables first, as Linux keeps its 1:1
+     * mapping next to the EFI one, so the firmware's code keeps working at its new addresses. Before
+     * ExitBootServices the call is made as it is (EDK II refuses it).
+     */
+    Observation loaderSetVirtualAddressMap(RuntimeDrivers.VirtualMap map) {
+        requireLoader("SetVirtualAddressMap");
+        long start = System.nanoTime();
+        AgentReply r = guarded("SetVirtualAddressMap", () -> agent().call(AgentRequest.setVirtualAddressMap(
+                map.descriptorSize(), map.descriptorVersion(), map.offset())));
+        Map<String, String> in = inputs(RuntimeDrivers.Keys.DESCRIPTOR_SIZE, map.descriptorSize(),
+                RuntimeDrivers.Keys.DESCRIPTOR_VERSION, map.descriptorVersion(),
+                RuntimeDrivers.Keys.VIRTUAL_OFFSET, String.format("0x%X", map.offset()));
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("note", "called by the UEFI agent as the OS loader with " + r.decimal("count")
+                + " runtime descriptors of the firmware's map");
+        Observation o = observation("SetVirtualAddressMap", in, r, out, start);
+        if (r.status() == EfiStatus.SUCCESS.value() && phase == Phase.RUNTIME) {
+            phase = Phase.VIRTUAL;
+        }
+        return o;
+    }
+
+    /** Whether the agent is the OS of this boot (it called ExitBootServices). */
+    boolean agentIsTheOs() {
+        return agentExited;
     }
 
     /** The guest must be available for the OS phase; under CI=true a missing one fails instead of skipping. */
@@ -891,6 +1036,11 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         }
     }
 
+    /** Whether calls go through Linux's efivarfs now: the OS phase is Linux's, and it has no raw-call driver. */
+    private boolean throughLinuxFiles() {
+        return phase != Phase.BOOT && !agentExited && rawOs == null;
+    }
+
     private boolean throughShell() {
         return phase == Phase.BOOT && calls == CallPath.SHELL;
     }
@@ -902,7 +1052,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                     : inShell("ListVariables", ShellVariableServices::listVariables);
         }
         // With raw calls the walk is made of GetNextVariableName calls, as in the boot phase.
-        return rawOs != null ? Optional.empty() : Optional.of(inOs("ListVariables", GuestVariables::listVariables));
+        return rawOs != null || agentExited ? Optional.empty() : Optional.of(inOs("ListVariables", GuestVariables::listVariables));
     }
 
     /**
@@ -926,6 +1076,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         os = null;
         rawOs = null;
         virtualMapRecorded = false;
+        agentExited = false;
         return event("ResetSystem", null, Map.of(), start);
     }
 
@@ -1029,7 +1180,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation getVariable(String varName, EfiGuid vendor, long dataSize) {
-        if (phase != Phase.BOOT && rawOs == null) {
+        if (throughLinuxFiles()) {
             return inOs("GetVariable", g -> g.getVariable(varName, vendor, dataSize));
         }
         if (throughShell()) {
@@ -1054,7 +1205,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation getNextVariableName(String varName, EfiGuid vendor, long nameSize) {
-        if (phase != Phase.BOOT && rawOs == null) {
+        if (throughLinuxFiles()) {
             return inOs("GetNextVariableName", g -> g.getNextVariableName(varName, vendor, nameSize));
         }
         if (throughShell()) {
@@ -1078,7 +1229,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation setVariable(String varName, EfiGuid vendor, int attributes, byte[] data) {
-        if (phase != Phase.BOOT && rawOs == null) {
+        if (throughLinuxFiles()) {
             if (!freshStoreOnPowerUp()) {
                 // The flash keeps what Linux writes: remember the value to put back at the next start.
                 guarded("SetVariable", () -> {
@@ -1110,7 +1261,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     @Override
     public Observation queryVariableInfo(int attributes) {
-        if (phase != Phase.BOOT && rawOs == null) {
+        if (throughLinuxFiles()) {
             return inOs("QueryVariableInfo", g -> g.queryVariableInfo(attributes));
         }
         if (throughShell()) {

@@ -38,8 +38,10 @@ import java.util.stream.Collectors;
  *
  * <p>Linux makes ExitBootServices and SetVirtualAddressMap in a row before any program runs, so the only driver
  * code between the two is its ExitBootServices notify: a driver used in that window answers with what that notify
- * found. What Linux makes itself (a map key of the scenario's choosing, a second or a custom SetVirtualAddressMap, a
- * ConvertPointer outside it) and what happens before the Shell (the DXE start-up) is not observable.
+ * found. A scenario that needs what Linux makes itself (a map key of its choosing, a second or a custom
+ * SetVirtualAddressMap, a ConvertPointer after ExitBootServices) has the UEFI agent as its OS loader instead
+ * ({@link OsLoaderSteps}): the agent makes those calls and goes on serving requests over COM1, so the drivers are
+ * reached through the same variables. What happens before the Shell (the DXE start-up) is not observable.
  */
 final class FirmwareRuntimeDrivers implements RuntimeDrivers {
 
@@ -63,6 +65,18 @@ final class FirmwareRuntimeDrivers implements RuntimeDrivers {
 
         /** The session cannot be put back for the next scenario: drivers stay loaded until RAM is lost. */
         void keepsDrivers();
+
+        /** Whether the UEFI agent is the OS of this boot: it called ExitBootServices and makes the OS's calls. */
+        boolean agentIsTheOs();
+
+        /** GetMemoryMap by the agent as the OS loader; not observable when the scenario's OS is Linux. */
+        Observation memoryMap();
+
+        /** ExitBootServices by the agent with this key; not observable when the scenario's OS is Linux. */
+        Observation exitBootServices(long mapKey);
+
+        /** SetVirtualAddressMap by the agent with this map; not observable when the scenario's OS is Linux. */
+        Observation setVirtualAddressMap(VirtualMap map);
     }
 
     private final Machine machine;
@@ -228,7 +242,7 @@ final class FirmwareRuntimeDrivers implements RuntimeDrivers {
         Phase phase = machine.phase();
         List<String> lines;
         String note = null;
-        if (phase != Phase.BOOT && !machine.kernelMapRecorded()) {
+        if (phase != Phase.BOOT && !machine.agentIsTheOs() && !machine.kernelMapRecorded()) {
             // Between ExitBootServices and SetVirtualAddressMap: Linux makes both before any program runs, so what
             // the driver found in its own ExitBootServices notify is the only use in that window.
             lines = record().usedAtExit(name);
@@ -393,27 +407,23 @@ final class FirmwareRuntimeDrivers implements RuntimeDrivers {
 
     @Override
     public Observation memoryMap() {
-        throw notObservable("the OS's GetMemoryMap and ExitBootServices are made by Linux's EFI stub with its own map"
-                + " key; a scenario cannot hand it a key");
+        return machine.memoryMap();
     }
 
     @Override
     public Observation exitBootServices(long mapKey) {
-        throw notObservable("ExitBootServices with a map key of the scenario's choosing: Linux's EFI stub reads the"
-                + " map and passes its own key");
+        return machine.exitBootServices(mapKey);
     }
 
     @Override
     public Observation setVirtualAddressMap(VirtualMap map) {
-        throw notObservable("SetVirtualAddressMap is made once by the Linux kernel with its own map"
-                + " (DescriptorVersion 1, the firmware's DescriptorSize); neither a second call nor another map can be"
-                + " made from the OS phase");
+        return machine.setVirtualAddressMap(map);
     }
 
     @Override
     public Observation convertPointer(String name, String pointer, boolean optional) {
         Loaded d = loaded(name);
-        if (machine.phase() != Phase.BOOT) {
+        if (machine.phase() != Phase.BOOT && !machine.agentIsTheOs()) {
             throw notObservable("ConvertPointer at a time of the scenario's choosing after ExitBootServices: a driver"
                     + " runs only when Linux calls a runtime service or signals its events, never on request");
         }
@@ -424,7 +434,7 @@ final class FirmwareRuntimeDrivers implements RuntimeDrivers {
         List<String> reply = command(name, "convert " + pointer + (optional ? " opt" : ""));
         EfiStatus st = status(value(reply, "status"), "ConvertPointer");
         return observation("ConvertPointer", Map.of(Keys.DRIVER, name, Keys.POINTER, pointer,
-                Keys.OPTIONAL, String.valueOf(optional)), st, Map.of(), Phase.BOOT, start, null);
+                Keys.OPTIONAL, String.valueOf(optional)), st, Map.of(), machine.phase(), start, null);
     }
 
     @Override

@@ -169,15 +169,15 @@ class AgentReplyTest {
 
         @Test
         void recognisesTheReadyLineOfThisVersion() {
-            assertTrue(AgentReply.isReady("@HIL READY 2\r"));
+            assertTrue(AgentReply.isReady("@HIL READY 3\r"));
             assertFalse(AgentReply.isReady("@HIL 1 PING status=0x0000000000000000 version=1"));
             assertFalse(AgentReply.isReady("Shell> fs0:\\hilagent.efi"));
         }
 
         @Test
         void refusesAReadyLineOfAnotherVersion() {
-            var e = assertThrows(AgentProtocolException.class, () -> AgentReply.isReady("@HIL READY 1"));
-            assertTrue(e.getMessage().contains("protocol version 1"), e.getMessage());
+            var e = assertThrows(AgentProtocolException.class, () -> AgentReply.isReady("@HIL READY 2"));
+            assertTrue(e.getMessage().contains("protocol version 2"), e.getMessage());
         }
     }
 

@@ -148,6 +148,30 @@ class AgentRequestTest {
     }
 
     @Nested
+    class OsLoader {
+
+        @Test
+        void passesTheMapKeyInHexOrAsksForTheCurrentOne() {
+            assertEquals("4 EBS key=0x95b", AgentRequest.exitBootServices(0x95B).line(4));
+            assertEquals("5 EBS key=current", AgentRequest.exitBootServicesWithCurrentKey().line(5));
+            assertEquals("6 MEMMAP", AgentRequest.memoryMap().line(6));
+        }
+
+        @Test
+        void givesTheMapsLayoutAndOffset() {
+            assertEquals("7 SVAM descsize=32 version=1 offset=0xffff800000000000",
+                    AgentRequest.setVirtualAddressMap(32, 1, 0xFFFF800000000000L).line(7));
+        }
+
+        @Test
+        void refusesADescriptorSizeTheAgentWouldRefuse() {
+            assertThrows(IllegalArgumentException.class, () -> AgentRequest.setVirtualAddressMap(0, 1, 0));
+            assertThrows(IllegalArgumentException.class, () -> AgentRequest.setVirtualAddressMap(4097, 1, 0));
+            assertThrows(IllegalArgumentException.class, () -> AgentRequest.setVirtualAddressMap(48, 1L << 32, 0));
+        }
+    }
+
+    @Nested
     class Names {
 
         @Test
