@@ -192,6 +192,14 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         return m;
     }
 
+    /**
+     * Whether the last {@link #powerUp} resumed a machine saved at the agent's ready line: the agent is already
+     * waiting for requests, so no ready line comes and the session is checked with a PING instead.
+     */
+    protected boolean resumedAtAgent() {
+        return false;
+    }
+
     /** Called once the firmware session is up (agent ready or Shell prompt) after a start or a reset. */
     protected void sessionUp(Console console) {
     }
@@ -420,7 +428,13 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         sessions++;
         if (calls == CallPath.AGENT) {
             agent = new AgentChannel(c, callTimeout);
-            if (agentStartsItself()) {
+            if (!afterReset && resumedAtAgent()) {
+                AgentReply pong = agent.call(AgentRequest.ping(), deadline);
+                if (pong.decimal("version") != AgentRequest.PROTOCOL_VERSION) {
+                    throw new HilException("the resumed agent speaks protocol " + pong.value("version") + ", not "
+                            + AgentRequest.PROTOCOL_VERSION);
+                }
+            } else if (agentStartsItself()) {
                 agent.awaitReady(deadline);
             } else {
                 UefiShell s = newShell(c);

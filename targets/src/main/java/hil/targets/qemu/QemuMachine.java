@@ -55,6 +55,23 @@ final class QemuMachine implements AutoCloseable {
      * @param fatImage  the FAT drive (agent, startup.nsh), shared read-only
      */
     static QemuMachine start(String name, QemuSettings s, Path varsImage, Path fatImage, Deadline deadline) {
+        return start(name, s, varsImage, fatImage, null, deadline);
+    }
+
+    /**
+     * Starts QEMU from a state {@link #saveState} wrote, with the flash saved with it: QEMU starts paused waiting
+     * for the state ({@code -incoming defer}), loads it, and the CPU runs on from where the saved machine was.
+     */
+    static QemuMachine restore(String name, QemuSettings s, SavedState saved, Path fatImage, Deadline deadline) {
+        return start(name, s, saved.flash(), fatImage, saved.state(), deadline);
+    }
+
+    /** A machine's saved state: QEMU's migration stream (RAM, devices, CPUs) and its variable flash at that moment. */
+    record SavedState(Path state, Path flash) {
+    }
+
+    private static QemuMachine start(String name, QemuSettings s, Path varsImage, Path fatImage, Path incoming,
+                                     Deadline deadline) {
         Path dir;
         QemuTraceLog trace = null;
         try {
@@ -73,7 +90,10 @@ final class QemuMachine implements AutoCloseable {
             }
             throw new HilException("cannot prepare a machine directory for " + name + ": " + e.getMessage(), e);
         }
-        List<String> cmd = command(s, dir, fatImage);
+        List<String> cmd = new ArrayList<>(command(s, dir, fatImage));
+        if (incoming != null) {
+            cmd.addAll(List.of("-incoming", "defer"));
+        }
         Process process;
         try {
             process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -92,6 +112,9 @@ final class QemuMachine implements AutoCloseable {
             console = Console.openFifos(dir.resolve("console.out"), dir.resolve("console.in"), name + " serial");
             QemuMachine m = new QemuMachine(name, dir, process, qmp, console, cmd, trace);
             MachineRegistry.add(m);
+            if (incoming != null) {
+                loadState(qmp, incoming, deadline);
+            }
             qmp.cont(deadline);
             return m;
         } catch (RuntimeException e) {
@@ -130,6 +153,70 @@ final class QemuMachine implements AutoCloseable {
                 "-D", dir.resolve("trace.fifo").toString(),
                 "-S"));
         return cmd;
+    }
+
+    /** Feeds a saved state to a QEMU started with {@code -incoming defer} and waits until it is loaded (paused). */
+    private static void loadState(QmpClient qmp, Path state, Deadline deadline) {
+        qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + shellQuoted(state)), deadline);
+        while (true) {
+            String status = qmp.queryStatus(deadline);
+            if ("paused".equals(status) || "postmigrate".equals(status)) {
+                return;
+            }
+            if (!"inmigrate".equals(status)) {
+                throw new HilException("QEMU did not load the saved state " + state + ": its run state is " + status);
+            }
+            pause(deadline, "loading a saved state");
+        }
+    }
+
+    /**
+     * Saves this machine's state to {@code dir}: the CPU stops, QEMU writes its migration stream (RAM, devices, CPU
+     * state) to a file and the variable flash is copied at the same moment, then the CPU runs on. Restoring both
+     * ({@link #restore}) gives a machine in exactly this state.
+     */
+    SavedState saveState(Path dir, Deadline deadline) {
+        SavedState saved = new SavedState(dir.resolve("state.bin"), dir.resolve("vars.fd"));
+        try {
+            Files.createDirectories(dir);
+            qmp.execute("stop", deadline);
+            qmp.execute("migrate", Map.of("uri", "exec:cat > " + shellQuoted(saved.state())), deadline);
+            while (true) {
+                var info = qmp.execute("query-migrate", deadline);
+                String status = info.path("status").asText();
+                if ("completed".equals(status)) {
+                    break;
+                }
+                if ("failed".equals(status) || "cancelled".equals(status)) {
+                    throw new HilException("QEMU could not save the state of " + name + ": migration " + status
+                            + (info.has("error-desc") ? " (" + info.path("error-desc").asText() + ")" : ""));
+                }
+                pause(deadline, "saving the machine state");
+            }
+            // The flash is written by QEMU as the guest writes it; stopped, nothing changes it until cont.
+            Files.copy(varsFile(), saved.flash(), StandardCopyOption.REPLACE_EXISTING);
+            qmp.cont(deadline);
+            return saved;
+        } catch (IOException e) {
+            throw new HilException("cannot save the state of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String shellQuoted(Path p) {
+        return "'" + p.toString().replace("'", "'\\''") + "'";
+    }
+
+    private static void pause(Deadline deadline, String what) {
+        if (deadline.expired()) {
+            throw new HilException("timed out " + what);
+        }
+        try {
+            // QEMU reports the progress of a migration only when asked.
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HilException("interrupted while " + what, e);
+        }
     }
 
     /** Waits for QEMU to create its QMP socket; fails at once if QEMU exits. */

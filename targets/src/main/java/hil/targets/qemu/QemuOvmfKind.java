@@ -39,6 +39,7 @@ public final class QemuOvmfKind implements TargetKind {
     static final String BOOT_TIMEOUT = "boot-timeout";
     static final String CALL_TIMEOUT = "call-timeout";
     static final String KEEP_FAILED = "keep-failed";
+    static final String SAVED_STATE = "saved-state";
     static final String GUEST_CACHE = "guest-cache";
     static final String GUEST_KERNEL_PACKAGE = "guest-kernel-package";
     static final String CALLS = "calls";
@@ -62,6 +63,9 @@ public final class QemuOvmfKind implements TargetKind {
                 SettingSpec.optional(BOOT_TIMEOUT, Type.DURATION, Duration.ofSeconds(120), "QEMU start to agent ready"),
                 SettingSpec.optional(CALL_TIMEOUT, Type.DURATION, Duration.ofSeconds(60), "one agent request"),
                 SettingSpec.optional(KEEP_FAILED, Type.BOOLEAN, Boolean.FALSE, "keep a failed machine's directory (varstore, QEMU log)"),
+                SettingSpec.optional(SAVED_STATE, Type.BOOLEAN, Boolean.TRUE, "with the agent: save the first fresh"
+                        + " machine at the agent's ready line and start later fresh-store machines from that state"
+                        + " (QEMU migration to a file plus the flash) instead of booting them"),
                 SettingSpec.optional(GUEST_CACHE, Type.PATH, null, "where the OS phase's Linux parts are unpacked (default: ~/.cache/hil/guest)"),
                 SettingSpec.choice(CALLS, "auto", List.of("auto", "agent", "shell"),
                         "boot-phase variable calls: agent (raw calls), shell (setvar/dmpstore), auto: the agent when it"
@@ -84,7 +88,12 @@ public final class QemuOvmfKind implements TargetKind {
 
     @Override
     public Set<Capability> capabilities(TargetConfig config) {
-        return capabilities(calls(config));
+        Set<Capability> caps = capabilities(calls(config));
+        if (caps.contains(Capability.RAW_CALLS) && !Boolean.FALSE.equals(config.settings().get(SAVED_STATE))) {
+            // The agent's machine is saved at its ready line and fresh-store machines start from that state.
+            caps.add(Capability.SNAPSHOT);
+        }
+        return caps;
     }
 
     static Set<Capability> capabilities(CallPath calls) {
@@ -118,7 +127,7 @@ public final class QemuOvmfKind implements TargetKind {
             return s;
         }
         return new QemuSettings(s.qemu(), s.code(), s.vars(), s.machine(), s.accel(), s.memoryMiB(),
-                AgentBuild.defaultSource(config.file()), s.bootTimeout(), s.callTimeout(), s.keepFailed());
+                AgentBuild.defaultSource(config.file()), s.bootTimeout(), s.callTimeout(), s.keepFailed(), s.savedState());
     }
 
     /** Where the OS phase's Linux guest comes from. */
@@ -177,7 +186,7 @@ public final class QemuOvmfKind implements TargetKind {
     @Override
     public Target create(TargetConfig config) {
         CallPath calls = calls(config);
-        return new QemuOvmfTarget(config.name(), settingsOf(config), guestSettingsOf(config), calls, capabilities(calls));
+        return new QemuOvmfTarget(config.name(), settingsOf(config), guestSettingsOf(config), calls, capabilities(config));
     }
 
     /** A bare name is looked up on PATH; a path must be an executable file. */

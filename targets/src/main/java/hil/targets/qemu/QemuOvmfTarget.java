@@ -38,6 +38,14 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     private QemuMachine.FlashCut<AgentReply> lastCut;
     /** The write the next cut is aimed at instead of the middle of the call's writes (the sweep); 0: the middle. */
     private int nextCutAt;
+    /** The first fresh machine's state at the agent's ready line; null until it is saved. */
+    private QemuMachine.SavedState saved;
+    /** Whether the machine being started is a cold factory start whose state is saved once the agent is ready. */
+    private boolean saveAtReady;
+    /** Whether the last start resumed {@link #saved}. */
+    private boolean resumed;
+    /** Why saved states are not used in this run (a save or a restore failed); null while they are. */
+    private String savedStateFailure;
 
     QemuOvmfTarget(String name, QemuSettings settings, LinuxGuest.Settings guestSettings, CallPath calls,
                    Set<Capability> capabilities) {
@@ -100,6 +108,21 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
 
     @Override
     protected Console powerUp(Deadline deadline) {
+        resumed = false;
+        saveAtReady = false;
+        if (cutFlash == null && usesSavedState()) {
+            if (saved != null) {
+                try {
+                    machine = QemuMachine.restore(name(), settings, saved, fatImage, deadline);
+                    resumed = true;
+                    return machine.console();
+                } catch (HilException e) {
+                    stopSavedStates("restoring it failed: " + e.getMessage());
+                }
+            } else {
+                saveAtReady = true;
+            }
+        }
         Path vars = cutFlash != null ? cutFlash : settings.vars();
         machine = QemuMachine.start(name(), settings, vars, fatImage, deadline);
         if (cutFlash != null) {
@@ -117,6 +140,45 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
         m.qmp().systemReset(deadline);
         m.qmp().awaitEvent("RESET", deadline);
         return m.console();
+    }
+
+    /**
+     * Saved states stand in for cold factory starts: with the agent (its ready line is the state saved) and the
+     * setting {@code saved-state} on. A start on the flash a power cut left always boots.
+     */
+    private boolean usesSavedState() {
+        return settings.savedState() && callPath() == CallPath.AGENT && savedStateFailure == null;
+    }
+
+    private void stopSavedStates(String why) {
+        savedStateFailure = why;
+        saved = null;
+        System.err.println("hil: " + name() + ": saved machine states are off for this run, every fresh start boots: "
+                + why);
+    }
+
+    @Override
+    protected boolean resumedAtAgent() {
+        return resumed;
+    }
+
+    /** After the first cold factory start, the machine is saved where it stands: the agent waiting for requests. */
+    @Override
+    protected void sessionUp(Console c) {
+        if (!saveAtReady) {
+            return;
+        }
+        saveAtReady = false;
+        try {
+            saved = machine.saveState(workDir.resolve("saved-state"), Deadline.in(bootTimeout()));
+        } catch (HilException e) {
+            stopSavedStates("saving the state failed: " + e.getMessage());
+        }
+    }
+
+    /** The saved state this run's fresh starts resume, for tests; null when none is saved. */
+    QemuMachine.SavedState savedStateForTest() {
+        return saved;
     }
 
     @Override
@@ -215,7 +277,7 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
 
     @Override
     protected String describeStart(long boots) {
-        return "QEMU start " + boots;
+        return "QEMU start " + boots + (resumed ? ", resumed from the state saved at the agent's first ready line" : "");
     }
 
     @Override

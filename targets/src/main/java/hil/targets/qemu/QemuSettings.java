@@ -18,9 +18,11 @@ import java.time.Duration;
  * @param bootTimeout  from QEMU start to the agent's READY line
  * @param callTimeout  for one agent request
  * @param keepFailed   keep a failed machine's directory (varstore, log) for inspection
+ * @param savedState   start fresh-store machines from a state saved once per run instead of booting them
  */
 record QemuSettings(Path qemu, Path code, Path vars, String machine, String accel, int memoryMiB, Path agentSource,
-                    Duration bootTimeout, Duration callTimeout, boolean keepFailed) {
+                    Duration bootTimeout, Duration callTimeout, boolean keepFailed,
+                    boolean savedState) {
 
     static QemuSettings of(TargetConfig config) {
         return new QemuSettings(
@@ -33,6 +35,7 @@ record QemuSettings(Path qemu, Path code, Path vars, String machine, String acce
                 (Path) config.settings().get(QemuOvmfKind.AGENT_SOURCE),
                 (Duration) config.settings().get(QemuOvmfKind.BOOT_TIMEOUT),
                 (Duration) config.settings().get(QemuOvmfKind.CALL_TIMEOUT),
-                (Boolean) config.settings().get(QemuOvmfKind.KEEP_FAILED));
+                (Boolean) config.settings().get(QemuOvmfKind.KEEP_FAILED),
+                !Boolean.FALSE.equals(config.settings().get(QemuOvmfKind.SAVED_STATE)));
     }
 }
