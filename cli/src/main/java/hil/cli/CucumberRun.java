@@ -60,15 +60,24 @@ final class CucumberRun {
      */
     static Outcome run(String target, FeatureSelection features, String tags, ReportDirectory report,
                        boolean labelled) {
+        return run(target, 0, features, tags, report, labelled);
+    }
+
+    /**
+     * Runs the features as job {@code job} of the target (from 1; 0: the target's only job), on this thread: with a
+     * target instance, results directory, progress label and Cucumber reports of its own ({@code hil run --jobs}).
+     */
+    static Outcome run(String target, int job, FeatureSelection features, String tags, ReportDirectory report,
+                       boolean labelled) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(features.selectors())
                 .filters(EngineFilter.includeEngines(ENGINE))
                 .enableImplicitConfigurationParameters(false)
-                .configurationParameters(parameters(target, tags, report, labelled))
+                .configurationParameters(parameters(target, job, tags, report, labelled))
                 .build();
         EngineErrors errors = new EngineErrors();
         long start = System.nanoTime();
-        RunContext.callAs(target, () -> {
+        RunContext.callAs(target, job, () -> {
             LauncherFactory.create().execute(request, errors);
             return null;
         });
@@ -80,13 +89,19 @@ final class CucumberRun {
     }
 
     static Map<String, String> parameters(String target, String tags, ReportDirectory report, boolean labelled) {
+        return parameters(target, 0, tags, report, labelled);
+    }
+
+    static Map<String, String> parameters(String target, int job, String tags, ReportDirectory report,
+                                          boolean labelled) {
+        String lane = job == 0 ? target : target + "-" + job;
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("cucumber.glue", GLUE);
         parameters.put("cucumber.plugin", String.join(", ",
-                RecordingPlugin.class.getName() + ":" + absolute(report.results(target)),
-                ProgressPlugin.class.getName() + (labelled ? ":" + target : ""),
-                "html:" + absolute(report.cucumberHtml(target)),
-                "message:" + absolute(report.cucumberMessages(target))));
+                RecordingPlugin.class.getName() + ":" + absolute(report.results(target, job)),
+                ProgressPlugin.class.getName() + (labelled || job > 0 ? ":" + (job == 0 ? target : target + "#" + job) : ""),
+                "html:" + absolute(report.cucumberHtml(lane)),
+                "message:" + absolute(report.cucumberMessages(lane))));
         if (tags != null && !tags.isBlank()) {
             parameters.put("cucumber.filter.tags", tags);
         }

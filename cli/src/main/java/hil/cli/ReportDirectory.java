@@ -76,6 +76,11 @@ final class ReportDirectory {
         return dir.resolve("targets").resolve(target);
     }
 
+    /** Where job {@code job} of a target run as several jobs leaves its results (0: the target's only job). */
+    Path results(String target, int job) {
+        return job == 0 ? results(target) : results(target).resolve("job-" + job);
+    }
+
     Path cucumberHtml(String target) {
         return dir.resolve("cucumber-" + target + ".html");
     }

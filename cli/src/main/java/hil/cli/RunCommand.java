@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +71,13 @@ final class RunCommand implements Callable<Integer> {
             description = "With --shard: balance the shards by the scenario durations of this earlier report.")
     Path shardDurations;
 
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Machines of one QEMU target at once, each with its own QEMU and transcript; the scenarios"
+                    + " are spread over them and the results kept in feature order (default: this machine's cores,"
+                    + " at most 4; 1: one machine). The simulator runs as one job unless --jobs is given; a board"
+                    + " always runs as one.")
+    Integer jobs;
+
     @Option(names = "--lab-config", paramLabel = "DIR",
             description = "Directory of target definitions (default: lab-config/ here, else the installation's).")
     Path labConfig;
@@ -89,8 +97,46 @@ final class RunCommand implements Callable<Integer> {
     private record Selected(TargetConfig config, TargetKind kind) {
     }
 
-    /** A target after its run. */
-    private record Ran(Selected target, CucumberRun.Outcome outcome) {
+    /** A target after its run, with the results directories of its jobs. */
+    private record Ran(Selected target, CucumberRun.Outcome outcome, List<Path> results) {
+    }
+
+    /** One Cucumber run: a target, or job {@code job} (from 1) of a target run as several jobs, and its scenarios. */
+    private record Lane(Selected target, int job, FeatureSelection features) {
+        String key() {
+            return job == 0 ? target.config().name() : target.config().name() + "#" + job;
+        }
+    }
+
+    /** The jobs a QEMU target runs as: --jobs, else this machine's cores (at most 4). */
+    private int jobs() {
+        if (jobs == null) {
+            return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        }
+        if (jobs < 1 || jobs > 32) {
+            throw new BadInputException("--jobs must be between 1 and 32, not " + jobs);
+        }
+        return jobs;
+    }
+
+    /** The runs of each target: one, or one per job for a kind whose machines can run side by side. */
+    private List<Lane> lanes(List<Selected> selected, FeatureSelection features) {
+        int wanted = jobs();
+        List<Lane> lanes = new ArrayList<>();
+        for (Selected target : selected) {
+            TargetKind kind = target.kind();
+            boolean spread = jobs != null ? kind.parallelMachines() : kind.jobsByDefault();
+            int n = spread ? Math.min(wanted, features.scenarioCount()) : 1;
+            if (n <= 1) {
+                lanes.add(new Lane(target, 0, features));
+                continue;
+            }
+            Map<String, Long> durations = shardDurations == null ? Map.of() : durations();
+            for (int job = 1; job <= n; job++) {
+                lanes.add(new Lane(target, job, features.shard(job, n, durations)));
+            }
+        }
+        return lanes;
     }
 
     @Override
@@ -121,20 +167,26 @@ final class RunCommand implements Callable<Integer> {
         reportDir.prepare();
 
         PrintWriter out = env.out();
+        List<Lane> lanes = lanes(selected, features);
         for (Selected target : selected) {
+            long n = lanes.stream().filter(l -> l.target() == target).count();
             out.println("Target " + target.config().name() + " (" + describe(target.config()) + "): "
-                    + plural(features.scenarioCount(), "scenario"));
+                    + plural(features.scenarioCount(), "scenario") + (n > 1 ? " on " + n + " machines at once" : ""));
         }
         out.flush();
         boolean labelled = selected.size() > 1;
-        List<String> names = selected.stream().map(s -> s.config().name()).toList();
+        Map<String, Lane> byKey = new LinkedHashMap<>();
+        lanes.forEach(l -> byKey.put(l.key(), l));
         Map<String, CucumberRun.Outcome> outcomes;
         String previousLabConfig = System.getProperty(CucumberRun.LAB_CONFIG_PROPERTY);
         // One lab-config for every target, so one JVM-wide property serves all threads.
         System.setProperty(CucumberRun.LAB_CONFIG_PROPERTY, lab.dir().toAbsolutePath().normalize().toString());
         try {
-            outcomes = TargetRuns.runAll(names,
-                    name -> CucumberRun.run(name, features, tags, reportDir, labelled));
+            outcomes = TargetRuns.runAll(List.copyOf(byKey.keySet()), key -> {
+                Lane l = byKey.get(key);
+                return CucumberRun.run(l.target().config().name(), l.job(), l.features(), tags, reportDir,
+                        labelled);
+            });
         } finally {
             if (previousLabConfig == null) {
                 System.clearProperty(CucumberRun.LAB_CONFIG_PROPERTY);
@@ -145,7 +197,19 @@ final class RunCommand implements Callable<Integer> {
         System.out.flush();
         List<Ran> runs = new ArrayList<>();
         for (Selected target : selected) {
-            runs.add(new Ran(target, outcomes.get(target.config().name())));
+            Duration wall = Duration.ZERO;
+            List<String> errors = new ArrayList<>();
+            List<Path> results = new ArrayList<>();
+            for (Lane l : lanes) {
+                if (l.target() != target) {
+                    continue;
+                }
+                CucumberRun.Outcome o = outcomes.get(l.key());
+                wall = o.wallTime().compareTo(wall) > 0 ? o.wallTime() : wall;
+                o.engineErrors().forEach(e -> errors.add(l.job() == 0 ? e : "job " + l.job() + ": " + e));
+                results.add(reportDir.results(target.config().name(), l.job()));
+            }
+            runs.add(new Ran(target, new CucumberRun.Outcome(wall, errors), results));
         }
         return report(runs, reportDir);
     }
@@ -221,12 +285,20 @@ final class RunCommand implements Callable<Integer> {
     private int report(List<Ran> runs, ReportDirectory reportDir) {
         List<ScenarioResult> all = new ArrayList<>();
         for (Ran run : runs) {
-            Path resultsDir = reportDir.results(run.target().config().name());
-            // The plugin creates its directory only when the run finishes; without it no scenario ran (the engine
-            // error, if any, says why), and the summary says so instead of failing on a missing file.
-            if (Files.isDirectory(resultsDir)) {
-                all.addAll(RecordingPlugin.readResults(resultsDir));
+            for (Path resultsDir : run.results()) {
+                // The plugin creates its directory only when the run finishes; without it no scenario ran (the
+                // engine error, if any, says why), and the summary says so instead of failing on a missing file.
+                if (Files.isDirectory(resultsDir)) {
+                    all.addAll(RecordingPlugin.readResults(resultsDir));
+                }
             }
+        }
+        List<String> jobbed = runs.stream().filter(r -> r.results().size() > 1).map(r -> r.target().config().name())
+                .toList();
+        if (!jobbed.isEmpty()) {
+            // A target run as several jobs gets one results.json as if one machine had run it all.
+            List<ScenarioResult> ofJobbed = all.stream().filter(r -> jobbed.contains(r.target())).toList();
+            ReportWriter.writeTargetResults(reportDir.dir(), jobbed, ofJobbed);
         }
         Summary summary = ReportWriter.write(reportDir.dir(), all);
 

@@ -109,6 +109,34 @@ class ShardMergeTest {
     }
 
     @Test
+    void threeJobsGiveTheReportOfOneJob() throws IOException {
+        TwoProfileRun lab = new TwoProfileRun(dir);
+        Path one = dir.resolve("one");
+        Path three = dir.resolve("three");
+        int oneStatus = run(lab, one, "--jobs", "1");
+        assertTrue(oneStatus == 0 || oneStatus == 1, lab.err::toString);
+        assertEquals(oneStatus, run(lab, three, "--jobs", "3"), lab.err::toString);
+
+        for (int job = 1; job <= 3; job++) {
+            assertTrue(Files.isRegularFile(three.resolve("targets/sim-4m/job-" + job + "/results.json")),
+                    "job " + job + " ran on an instance of its own");
+        }
+        assertEquals(timeless(one.resolve("summary.json")), timeless(three.resolve("summary.json")));
+        assertEquals(timeless(one.resolve("comparison.json")), timeless(three.resolve("comparison.json")));
+        assertEquals(timeless(one.resolve("observations.json")), timeless(three.resolve("observations.json")),
+                "the results are in feature order whichever job ran them");
+        assertEquals(RecordingPlugin.readResults(one.resolve("targets/sim-4m")).size(),
+                RecordingPlugin.readResults(three.resolve("targets/sim-4m")).size(), "the report reads back whole");
+    }
+
+    @Test
+    void aJobCountOutOfRangeIsBadInput() throws IOException {
+        TwoProfileRun lab = new TwoProfileRun(dir);
+        assertEquals(2, run(lab, dir.resolve("r"), "--jobs", "0"));
+        assertTrue(lab.err.toString().contains("--jobs must be between 1 and 32"), lab.err.toString());
+    }
+
+    @Test
     void aShardGivenTwiceIsRefusedNamingTheScenario() throws IOException {
         TwoProfileRun lab = new TwoProfileRun(dir);
         Path shard = dir.resolve("s1");

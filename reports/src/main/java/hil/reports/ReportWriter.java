@@ -101,7 +101,18 @@ public final class ReportWriter {
             all.stream().filter(r -> r.target().equals(target)).forEach(ordered::add);
         }
         createDirectories(reportDir);
-        List<ScenarioResult> placed = ArtifactFiles.place(reportDir, ordered);
+        return write(reportDir, writeTargetResults(reportDir, targets, ordered));
+    }
+
+    /**
+     * Writes {@code targets/<name>/results.json} for each of {@code targets} from results gathered elsewhere (shards,
+     * or the jobs of one run), with their evidence copied into the report directory when it lies outside, so the
+     * report reads back ({@link SavedReport}) as one a single run wrote. Returns the results with their evidence
+     * placed.
+     */
+    public static List<ScenarioResult> writeTargetResults(Path reportDir, List<String> targets,
+                                                          List<ScenarioResult> results) {
+        List<ScenarioResult> placed = ArtifactFiles.place(reportDir, results);
         Path base = reportDir.toAbsolutePath().normalize();
         for (String target : targets) {
             Path dir = base.resolve("targets").resolve(target);
@@ -112,7 +123,7 @@ public final class ReportWriter {
                     .toList();
             ResultsFile.write(dir, ofTarget);
         }
-        return write(reportDir, placed);
+        return placed;
     }
 
     /** The name of Cucumber's own HTML report for a target, if the run left one in the report directory. */

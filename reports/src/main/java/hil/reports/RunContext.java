@@ -18,6 +18,8 @@ public final class RunContext {
     public static final String DEFAULT_TARGET = "simulator";
 
     private static final InheritableThreadLocal<String> TARGET = new InheritableThreadLocal<>();
+    /** The job of the target this thread runs ({@code hil run --jobs}): 0 when the target runs as one job. */
+    private static final InheritableThreadLocal<Integer> JOB = new InheritableThreadLocal<>();
 
     private RunContext() {
     }
@@ -26,6 +28,30 @@ public final class RunContext {
     public static String targetName() {
         String name = TARGET.get();
         return name != null ? name : System.getProperty(TARGET_PROPERTY, DEFAULT_TARGET);
+    }
+
+    /**
+     * The key of this thread's target instance: the target's name, with {@code #<job>} when the target runs as
+     * several jobs at once, each with a machine of its own.
+     */
+    public static String sessionKey() {
+        Integer job = JOB.get();
+        return job == null || job == 0 ? targetName() : targetName() + "#" + job;
+    }
+
+    /** Runs {@code work} as job {@code job} (from 1) of {@code target}: its own target instance, the same name. */
+    public static <T> T callAs(String target, int job, Supplier<T> work) {
+        Integer previous = JOB.get();
+        JOB.set(job);
+        try {
+            return callAs(target, work);
+        } finally {
+            if (previous == null) {
+                JOB.remove();
+            } else {
+                JOB.set(previous);
+            }
+        }
     }
 
     /** Runs {@code work} with {@code target} as this thread's target, then restores the previous one. */

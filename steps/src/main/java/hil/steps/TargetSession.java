@@ -43,14 +43,16 @@ final class TargetSession {
     /** The running instance of this run's target, started if needed. */
     static Target current() {
         String name = targetName();
-        RuntimeException broken = BROKEN.get(name);
+        // One instance per job when the target runs as several jobs (hil run --jobs), each with its own machine.
+        String key = hil.reports.RunContext.sessionKey();
+        RuntimeException broken = BROKEN.get(key);
         if (broken != null) {
             throw broken;
         }
         try {
-            return TARGETS.computeIfAbsent(name, TargetSession::start);
+            return TARGETS.computeIfAbsent(key, k -> start(name));
         } catch (RuntimeException e) {
-            BROKEN.putIfAbsent(name, e);
+            BROKEN.putIfAbsent(key, e);
             throw e;
         }
     }
@@ -90,7 +92,7 @@ final class TargetSession {
 
     /** Closes the current thread's target, if it was started; a later scenario would start it again. */
     static void closeCurrent() {
-        Target t = TARGETS.remove(targetName());
+        Target t = TARGETS.remove(hil.reports.RunContext.sessionKey());
         if (t != null) {
             close(t);
         }

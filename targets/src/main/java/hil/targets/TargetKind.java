@@ -34,6 +34,20 @@ public interface TargetKind {
         return java.util.List.of();
     }
 
+    /**
+     * Whether several instances of one target of this kind can run at once, each on a machine of its own
+     * ({@code hil run --jobs}): true for machines made on demand (QEMU) and in-process models, false for the one
+     * physical board a target names.
+     */
+    default boolean parallelMachines() {
+        return false;
+    }
+
+    /** Whether a run without {@code --jobs} spreads this kind's scenarios over several instances. */
+    default boolean jobsByDefault() {
+        return parallelMachines();
+    }
+
     /** Whether a target of this kind can run here; {@link Availability#reason()} says why not. */
     Availability availability(TargetConfig config);
 

@@ -183,6 +183,12 @@ public final class QemuOvmfKind implements TargetKind {
         return Availability.yes();
     }
 
+    /** Each job of a run gets a QEMU of its own, with its own copy of the variable store. */
+    @Override
+    public boolean parallelMachines() {
+        return true;
+    }
+
     @Override
     public Target create(TargetConfig config) {
         CallPath calls = calls(config);

@@ -39,6 +39,17 @@ public final class SimulatorKind implements TargetKind {
         return Availability.yes();
     }
 
+    /** Instances are independent models, so a run can use several; one thread is fast enough by default. */
+    @Override
+    public boolean parallelMachines() {
+        return true;
+    }
+
+    @Override
+    public boolean jobsByDefault() {
+        return false;
+    }
+
     @Override
     public Target create(TargetConfig config) {
         String profileName = config.settings().getOrDefault(PROFILE, Profile.OVMF_4M.name()).toString();
