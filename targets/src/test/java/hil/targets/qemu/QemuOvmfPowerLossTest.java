@@ -110,24 +110,64 @@ class QemuOvmfPowerLossTest {
                 "the byte writes of the update on OVMF");
         assertEquals(total, sim.writesOfUpdate(), "the byte writes of the same update on the simulator");
 
-        List<Point> points = new ArrayList<>();
-        for (int k : cutPoints(total)) {
-            ensureOld();
-            target.aimNextCutAt(k);
-            target.losePowerDuringNextWrite();
-            Observation o = target.setVariable(NAME, VENDOR, Attributes.NV_BS_RT, NEW);
-            assertEquals("true", o.outputs().get("powerLost"), "cut at write " + k + ": " + o);
-            String outcome = checkRecovered(k);
-            points.add(new Point(k, outcome, sim.outcomeOfCutAfter(k), target.lastCutForTest().overshoot()));
+        // The cut points are dealt out to machines of their own that run side by side (each cut reboots OVMF on
+        // the flash it left, and a QEMU under TCG waits on its console much of the time).
+        List<Integer> all = cutPoints(total);
+        List<Point> points = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int m = 0; m < SWEEP_MACHINES; m++) {
+            List<Integer> mine = new ArrayList<>();
+            for (int i = m; i < all.size(); i += SWEEP_MACHINES) {
+                mine.add(all.get(i));
+            }
+            int machine = m;
+            threads.add(new Thread(() -> {
+                QemuOvmfTarget t = sweepMachine(machine);
+                try {
+                    t.bootFresh();
+                    assertEquals("EFI_SUCCESS", t.setVariable("HilBystander", VENDOR, Attributes.NV_BS_RT, BYSTANDER)
+                            .status());
+                    for (int k : mine) {
+                        ensureOld(t);
+                        t.aimNextCutAt(k);
+                        t.losePowerDuringNextWrite();
+                        Observation o = t.setVariable(NAME, VENDOR, Attributes.NV_BS_RT, NEW);
+                        assertEquals("true", o.outputs().get("powerLost"), "cut at write " + k + ": " + o);
+                        String outcome = checkRecovered(t, k);
+                        points.add(new Point(k, outcome, sim.outcomeOfCutAfter(k), t.lastCutForTest().overshoot()));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                } finally {
+                    t.close();
+                }
+            }, "sweep-" + m));
         }
+        threads.forEach(Thread::start);
+        for (Thread th : threads) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError e = new AssertionError("the sweep failed on " + failures.size() + " machine(s)",
+                    failures.get(0));
+            failures.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
+        }
+        points.sort(java.util.Comparator.comparingInt(Point::write));
         double seconds = (System.nanoTime() - started) / 1e9;
         Map<String, List<Integer>> classes = new LinkedHashMap<>();
         for (Point p : points) {
             classes.computeIfAbsent(p.ovmf(), c -> new ArrayList<>()).add(p.write());
         }
-        System.out.printf("power-loss sweep on OVMF: %d cut points over the %d byte writes of an update, %.0f s;"
-                        + " outcomes by cut point: %s; overshoot of the kill (writes): %s%n", points.size(), total,
-                seconds, classes, new TreeSet<>(points.stream().map(Point::overshoot).toList()));
+        System.out.printf("power-loss sweep on OVMF: %d cut points over the %d byte writes of an update on %d"
+                        + " machines, %.0f s; outcomes by cut point: %s; overshoot of the kill (writes): %s%n",
+                points.size(), total, SWEEP_MACHINES, seconds, classes, new TreeSet<>(points.stream().map(Point::overshoot).toList()));
         for (Point p : points) {
             assertEquals(p.simulator(), p.ovmf(), "the outcome of a cut after byte write " + p.write()
                     + " on OVMF and on the simulator");
@@ -150,15 +190,23 @@ class QemuOvmfPowerLossTest {
         return List.copyOf(k);
     }
 
-    /** Puts the old value back (a plain write) when the last cut left the new one. */
-    private static void ensureOld() {
+    /** Machines of the sweep besides the first test's. */
+    private static final int SWEEP_MACHINES = 3;
+
+    /** A machine of its own for part {@code m} of the sweep. */
+    private static QemuOvmfTarget sweepMachine(int m) {
+        return QemuTestTargets.create(QemuTestTargets.config("qemu-sweep-" + m, Map.of(QemuOvmfKind.CALLS, "agent")));
+    }
+
+    /** Puts the old value back (a plain write) when the last cut left the new one, or none is there yet. */
+    private static void ensureOld(QemuOvmfTarget target) {
         if (!Bytes.hex(OLD).equals(QemuTestTargets.read(target, NAME, VENDOR).outputs().get(Keys.DATA))) {
             assertEquals("EFI_SUCCESS", target.setVariable(NAME, VENDOR, Attributes.NV_BS_RT, OLD).status());
         }
     }
 
     /** The invariant after a cut at write {@code k}; returns "old" or "new". */
-    private static String checkRecovered(int k) {
+    private static String checkRecovered(QemuOvmfTarget target, int k) {
         String where = "after a cut at byte write " + k;
         String value = QemuTestTargets.read(target, NAME, VENDOR).outputs().get(Keys.DATA);
         String outcome = Bytes.hex(OLD).equals(value) ? "old" : Bytes.hex(NEW).equals(value) ? "new" : null;
