@@ -29,7 +29,7 @@ public final class PhaseSteps {
 
     @Given("the firmware is in the boot phase")
     public void bootPhase() {
-        event(Platform::bootFresh, "boot the target with its factory variable store");
+        event(Platform::bootFreshWhenNeeded, "boot the target with its factory variable store");
     }
 
     @Given("the OS is running")

@@ -8,6 +8,14 @@ public interface Platform {
     /** Brings the target to a freshly booted state with its factory variable store. */
     Observation bootFresh();
 
+    /**
+     * As {@link #bootFresh}, for a scenario: a target may start its machine only at the scenario's first call that
+     * needs it, so a scenario whose steps turn out not observable there starts none. By default {@link #bootFresh}.
+     */
+    default Observation bootFreshWhenNeeded() {
+        return bootFresh();
+    }
+
     Observation signalEndOfDxe();
 
     Observation signalReadyToBoot();

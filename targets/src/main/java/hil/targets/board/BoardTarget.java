@@ -191,6 +191,15 @@ final class BoardTarget extends ConsoleFirmwareTarget {
 
     // ---- starting, and what breaks it -----------------------------------------------------------------------
 
+    /**
+     * A board starts when the scenario starts: its start is where the lab's failures show (retried, judged, and the
+     * board put out of service), which belongs to the scenario's set-up, not to whichever call comes first.
+     */
+    @Override
+    public Observation bootFreshWhenNeeded() {
+        return bootFresh();
+    }
+
     @Override
     public Observation bootFresh() {
         if (outOfService != null) {

@@ -104,6 +104,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      * only a program can make ({@link OsLoaderSteps}).
      */
     private boolean agentIsLoader;
+    /** A fresh start the scenario asked for, made at its first call that needs the machine. */
+    private boolean bootPending;
     /** Whether the agent called ExitBootServices in the running boot: it is the OS now and talks over COM1. */
     private boolean agentExited;
     /** Whether the kernel's SetVirtualAddressMap of this boot was already recorded. */
@@ -320,7 +322,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
         @Override
         public long session() {
-            return console == null ? -1 : sessions;
+            // A start the scenario asked for is the next session already (its drivers belong to it).
+            return bootPending ? sessions + 1 : console == null ? -1 : sessions;
         }
 
         @Override
@@ -404,6 +407,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** Starts the machine on whatever its flash holds and opens the session. */
     private void startMachine() {
+        bootPending = false;
         stopMachine(false);
         powerLossArmed = false;
         Deadline deadline = Deadline.in(bootTimeout);
@@ -708,6 +712,30 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             throw broken("starting the firmware", e);
         }
         out.put("boot", "fresh (" + describeStart(boots) + ")");
+        out.put("calls", calls == CallPath.AGENT ? "raw calls by the UEFI agent" : "UEFI Shell commands");
+        return event("BootFresh", null, out, start);
+    }
+
+    /**
+     * No boot for nothing: a scenario that cannot reuse the running machine gets a new one at its first call that
+     * needs it, so one whose steps end as not observable before that (a driver of the firmware's own, a start-up
+     * stage, an event already signalled) starts none. A machine that can be put back is put back at once, as
+     * {@link #bootFresh} does.
+     */
+    @Override
+    public Observation bootFreshWhenNeeded() {
+        if (sessionReusable()) {
+            return bootFresh();
+        }
+        long start = System.nanoTime();
+        powerLossArmed = false;
+        stopMachine(false);
+        bootPending = true;
+        phase = Phase.BOOT;
+        agentExited = false;
+        virtualMapRecorded = false;
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("boot", "fresh, started at the scenario's first call to the firmware");
         out.put("calls", calls == CallPath.AGENT ? "raw calls by the UEFI agent" : "UEFI Shell commands");
         return event("BootFresh", null, out, start);
     }
@@ -1023,6 +1051,14 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** Fails when there is no running machine. */
     protected void machineAlive() {
+        if (bootPending) {
+            bootPending = false;
+            try {
+                boot();
+            } catch (RuntimeException e) {
+                throw broken("starting the firmware", e);
+            }
+        }
         if (console == null || !running()) {
             String why = console != null ? whyStopped() : "";
             throw new HilException("target " + name() + " has no running machine"
