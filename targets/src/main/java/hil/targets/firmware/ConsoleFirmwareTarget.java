@@ -344,6 +344,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
         @Override
         public void keepsDrivers() {
+            // The machine first: a start the scenario deferred would make a restorable machine of it again.
+            machineAlive();
             restorable = false;
         }
 
@@ -954,6 +956,10 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     /** GetMemoryMap by the agent (boot phase), as an OS loader reads it before ExitBootServices. */
     Observation loaderMemoryMap() {
         requireLoader("GetMemoryMap");
+        guarded("GetMemoryMap", () -> {
+            machineAlive();
+            return null;
+        });
         if (phase != Phase.BOOT) {
             throw new IllegalStateException("GetMemoryMap is a boot service: there is none after ExitBootServices");
         }
@@ -976,6 +982,10 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      */
     Observation loaderExitBootServices(Long mapKey) {
         requireLoader("ExitBootServices");
+        guarded("ExitBootServices", () -> {
+            machineAlive();
+            return null;
+        });
         if (phase != Phase.BOOT) {
             throw new IllegalStateException("ExitBootServices is a boot service: there is none after ExitBootServices");
         }
@@ -1007,6 +1017,10 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      */
     Observation loaderSetVirtualAddressMap(RuntimeDrivers.VirtualMap map) {
         requireLoader("SetVirtualAddressMap");
+        guarded("SetVirtualAddressMap", () -> {
+            machineAlive();
+            return null;
+        });
         long start = System.nanoTime();
         AgentReply r = guarded("SetVirtualAddressMap", () -> agent().call(AgentRequest.setVirtualAddressMap(
                 map.descriptorSize(), map.descriptorVersion(), map.offset())));
@@ -1139,6 +1153,11 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             throw new NotObservableException(name(), "a power cut is aimed at a SetVariable of the UEFI agent in the"
                     + " boot phase; " + (phase != Phase.BOOT ? "Linux is running" : "the calls go through the Shell"));
         }
+        // The machine first: a start the scenario deferred disarms every cut.
+        guarded("arming a power cut", () -> {
+            machineAlive();
+            return null;
+        });
         powerLossArmed = true;
         return event("ArmPowerLoss", null, Map.of(), System.nanoTime());
     }
