@@ -345,7 +345,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         @Override
         public void keepsDrivers() {
             // The machine first: a start the scenario deferred would make a restorable machine of it again.
-            machineAlive();
+            startDeferred("keeping a test driver");
             restorable = false;
         }
 
@@ -956,10 +956,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     /** GetMemoryMap by the agent (boot phase), as an OS loader reads it before ExitBootServices. */
     Observation loaderMemoryMap() {
         requireLoader("GetMemoryMap");
-        guarded("GetMemoryMap", () -> {
-            machineAlive();
-            return null;
-        });
+        startDeferred("GetMemoryMap");
         if (phase != Phase.BOOT) {
             throw new IllegalStateException("GetMemoryMap is a boot service: there is none after ExitBootServices");
         }
@@ -982,10 +979,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      */
     Observation loaderExitBootServices(Long mapKey) {
         requireLoader("ExitBootServices");
-        guarded("ExitBootServices", () -> {
-            machineAlive();
-            return null;
-        });
+        startDeferred("ExitBootServices");
         if (phase != Phase.BOOT) {
             throw new IllegalStateException("ExitBootServices is a boot service: there is none after ExitBootServices");
         }
@@ -1017,10 +1011,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      */
     Observation loaderSetVirtualAddressMap(RuntimeDrivers.VirtualMap map) {
         requireLoader("SetVirtualAddressMap");
-        guarded("SetVirtualAddressMap", () -> {
-            machineAlive();
-            return null;
-        });
+        startDeferred("SetVirtualAddressMap");
         long start = System.nanoTime();
         AgentReply r = guarded("SetVirtualAddressMap", () -> agent().call(AgentRequest.setVirtualAddressMap(
                 map.descriptorSize(), map.descriptorVersion(), map.offset())));
@@ -1100,6 +1091,17 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         }
     }
 
+    /**
+     * Makes the start the scenario deferred ({@link #bootFreshWhenNeeded}) before a call that sets the machine's state
+     * ahead of its first request to the firmware, so the start does not undo it; a failed start breaks the machine.
+     */
+    private void startDeferred(String operation) {
+        guarded(operation, () -> {
+            machineAlive();
+            return null;
+        });
+    }
+
     /** Whether calls go through Linux's efivarfs now: the OS phase is Linux's, and it has no raw-call driver. */
     private boolean throughLinuxFiles() {
         return phase != Phase.BOOT && !agentExited && rawOs == null;
@@ -1154,10 +1156,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                     + " boot phase; " + (phase != Phase.BOOT ? "Linux is running" : "the calls go through the Shell"));
         }
         // The machine first: a start the scenario deferred disarms every cut.
-        guarded("arming a power cut", () -> {
-            machineAlive();
-            return null;
-        });
+        startDeferred("arming a power cut");
         powerLossArmed = true;
         return event("ArmPowerLoss", null, Map.of(), System.nanoTime());
     }
