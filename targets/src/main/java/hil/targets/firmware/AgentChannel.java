@@ -18,9 +18,14 @@ final class AgentChannel implements RawCallChannel {
     private static final Pattern COUNTDOWN = Pattern.compile("seconds to skip");
     private static final Pattern READY = Pattern.compile("@HIL READY \\d+[^\\n]*\\n");
 
+    /** Requests that change nothing in the firmware. */
+    private static final java.util.Set<AgentRequest.Op> READING = java.util.EnumSet.of(AgentRequest.Op.GET,
+            AgentRequest.Op.NEXT, AgentRequest.Op.QUERY, AgentRequest.Op.PING, AgentRequest.Op.MEMMAP);
+
     private final Console console;
     private final Duration callTimeout;
     private long seq;
+    private long changing;
 
     AgentChannel(Console console, Duration callTimeout) {
         this.console = console;
@@ -70,7 +75,15 @@ final class AgentChannel implements RawCallChannel {
         return exchange(request, Deadline.in(callTimeout));
     }
 
+    /** How many requests of this session may have changed something in the firmware (any but a read). */
+    long changingRequests() {
+        return changing;
+    }
+
     private AgentReply exchange(AgentRequest request, Deadline deadline) {
+        if (!READING.contains(request.op())) {
+            changing++;
+        }
         long n = ++seq;
         String line = request.line(n);
         console.send(line + "\r");

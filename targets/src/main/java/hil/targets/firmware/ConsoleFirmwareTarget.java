@@ -104,6 +104,10 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      * only a program can make ({@link OsLoaderSteps}).
      */
     private boolean agentIsLoader;
+    /** Whether the running machine was reset since it started (a reset boots OVMF again, which writes its flash). */
+    private boolean resetSinceStart;
+    /** How Linux came up when it was first ready after a factory start: replayed by {@link #resumeOsReady}. */
+    private LinuxUp savedOsUp;
     /** A fresh start the scenario asked for, made at its first call that needs the machine. */
     private boolean bootPending;
     /** Whether the agent called ExitBootServices in the running boot: it is the OS now and talks over COM1. */
@@ -200,6 +204,26 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      */
     protected boolean resumedAtAgent() {
         return false;
+    }
+
+    /** Whether the running machine started on the factory variable store (not on a flash a power cut left). */
+    protected boolean startedOnFactoryStore() {
+        return false;
+    }
+
+    /**
+     * A new machine in the state {@link #saveOsReady} saved, its console ready for the guest agent; empty when none
+     * is saved (or the subclass keeps none). The running machine is replaced.
+     */
+    protected Optional<Console> resumeOsReady(Deadline deadline) {
+        return Optional.empty();
+    }
+
+    /**
+     * Called when Linux is first ready on a machine that started on the factory store with nothing changed: the
+     * subclass may save the machine so that later such OS phases resume it ({@link #resumeOsReady}).
+     */
+    protected void saveOsReady(Deadline deadline) {
     }
 
     /** Called once the firmware session is up (agent ready or Shell prompt) after a start or a reset. */
@@ -410,6 +434,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     /** Starts the machine on whatever its flash holds and opens the session. */
     private void startMachine() {
         bootPending = false;
+        resetSinceStart = false;
         stopMachine(false);
         powerLossArmed = false;
         Deadline deadline = Deadline.in(bootTimeout);
@@ -783,54 +808,39 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         }
         requireGuest("ExitBootServices");
         long start = System.nanoTime();
-        GuestReply.Ready ready;
-        List<String> efiLog;
-        RtCallCodec.Hello hello = null;
+        LinuxUp up;
+        boolean resumed = false;
         try {
             Deadline deadline = Deadline.in(bootTimeout);
             machineAlive();
-            Console c = console;
-            UefiShell s;
-            if (calls == CallPath.AGENT) {
-                agent().call(AgentRequest.exit());
-                // From here the machine is Linux's: whatever happens next, it is not put back for another scenario.
+            // A machine as it started on the factory store, with nothing changed since: its OS phase is the same
+            // every time, so it is saved once and resumed after.
+            boolean pristine = calls == CallPath.AGENT && agent != null && agent.changingRequests() == 0
+                    && !resetSinceStart && startedOnFactoryStore();
+            Optional<Console> osReady = pristine && savedOsUp != null ? resumeOsReady(deadline) : Optional.empty();
+            if (osReady.isPresent()) {
+                resumed = true;
                 restorable = false;
-                s = newShell(c);
-                c.expect(s.prompt(), deadline);
+                Console c = osReady.get();
+                console = c;
+                lastConsole = c;
+                agent = null;
+                GuestChannel channel = new GuestChannel(c, callTimeout);
+                channel.call(GuestRequest.ping());
+                up = new LinuxUp(savedOsUp.ready(), savedOsUp.efiLog(), guestCalls(channel));
             } else {
-                restorable = false;
-                shellVariables();
-                s = shell;
-            }
-            enterKernelDirectory(s, guest, deadline);
-            if (guest.osCalls() == LinuxGuest.OsCalls.RAW) {
-                loadRuntimeDriver(s, deadline);
-            }
-            c.failOn(Pattern.compile("Kernel panic - not syncing[^\\n]*"), "the Linux guest panicked");
-            c.failOn(Pattern.compile(Pattern.quote(LinuxGuest.FAILED_MARKER) + "[^\\n]*"),
-                    "the Linux guest's /init failed");
-            c.send(LinuxGuest.shellCommand() + "\r");
-            GuestChannel channel = new GuestChannel(c, callTimeout);
-            ready = channel.awaitReady(deadline);
-            if (!ready.efivarfs()) {
-                throw new HilException("the guest agent started without efivarfs mounted; console: "
-                        + c.tail(1500));
-            }
-            efiLog = kernelEfiLog(channel);
-            os = new GuestVariables(name(), channel, () -> phase.label());
-            if (guest.osCalls() == LinuxGuest.OsCalls.RAW) {
-                GuestRawCalls raw = new GuestRawCalls(channel);
-                hello = raw.hello();
-                if (!hello.exitBootServicesSeen() || !hello.virtualAddressMapSeen()) {
-                    throw new HilException("the runtime driver " + LinuxGuest.RTCALL_FILE + " answers, but did not"
-                            + " see " + (hello.exitBootServicesSeen() ? "" : "ExitBootServices and ")
-                            + "SetVirtualAddressMap, so its calls would not be made in the OS's runtime context");
+                up = startLinux(deadline);
+                if (pristine) {
+                    savedOsUp = up;
+                    saveOsReady(deadline);
                 }
-                rawOs = raw;
             }
         } catch (RuntimeException e) {
             throw broken("ExitBootServices (starting Linux)", e);
         }
+        GuestReply.Ready ready = up.ready();
+        List<String> efiLog = up.efiLog();
+        RtCallCodec.Hello hello = up.hello();
         phase = Phase.VIRTUAL;
         if (freshStoreOnPowerUp()) {
             touched.clear();
@@ -845,11 +855,72 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         kernelEfiLog = efiLog;
         out.put("osCalls", hello != null ? "raw: the runtime driver " + LinuxGuest.RTCALL_FILE + " makes the calls"
                 + " (it saw ExitBootServices and SetVirtualAddressMap)" : "efivarfs");
+        if (resumed) {
+            out.put("resumed", "from the state saved when Linux was first ready after a start on the factory store"
+                    + " with nothing changed (this boot, replayed)");
+        }
         out.put("guestReadyAfterStartMillis", Long.toString((System.nanoTime() - machineStarted) / 1_000_000));
         out.put("linuxBootMillis", Long.toString((System.nanoTime() - start) / 1_000_000));
         // Recorded in the phase the call was made in, as every platform event that does not restart the machine.
         return new Observation("ExitBootServices", Map.of(), EfiStatus.SUCCESS.efiName(), out, Phase.BOOT.label(), name(),
                 System.nanoTime() - start, "guest " + guest.origin() + "\n" + String.join("\n", efiLog));
+    }
+
+    /** Linux as it came up: its ready line, its kernel's EFI log lines, and the raw-call driver's hello (or null). */
+    private record LinuxUp(GuestReply.Ready ready, List<String> efiLog, RtCallCodec.Hello hello) {
+    }
+
+    /**
+     * Starts Linux in the running boot: the agent exits to the Shell (or the Shell is there already), which starts
+     * the kernel; waits for the guest agent and sets up the OS-phase calls.
+     */
+    private LinuxUp startLinux(Deadline deadline) {
+        Console c = console;
+        UefiShell s;
+        if (calls == CallPath.AGENT) {
+            agent().call(AgentRequest.exit());
+            // From here the machine is Linux's: whatever happens next, it is not put back for another scenario.
+            restorable = false;
+            s = newShell(c);
+            c.expect(s.prompt(), deadline);
+        } else {
+            restorable = false;
+            shellVariables();
+            s = shell;
+        }
+        enterKernelDirectory(s, guest, deadline);
+        if (guest.osCalls() == LinuxGuest.OsCalls.RAW) {
+            loadRuntimeDriver(s, deadline);
+        }
+        c.failOn(Pattern.compile("Kernel panic - not syncing[^\\n]*"), "the Linux guest panicked");
+        c.failOn(Pattern.compile(Pattern.quote(LinuxGuest.FAILED_MARKER) + "[^\\n]*"),
+                "the Linux guest's /init failed");
+        c.send(LinuxGuest.shellCommand() + "\r");
+        GuestChannel channel = new GuestChannel(c, callTimeout);
+        GuestReply.Ready ready = channel.awaitReady(deadline);
+        if (!ready.efivarfs()) {
+            throw new HilException("the guest agent started without efivarfs mounted; console: " + c.tail(1500));
+        }
+        List<String> efiLog = kernelEfiLog(channel);
+        RtCallCodec.Hello hello = guestCalls(channel);
+        if (hello != null && (!hello.exitBootServicesSeen() || !hello.virtualAddressMapSeen())) {
+            throw new HilException("the runtime driver " + LinuxGuest.RTCALL_FILE + " answers, but did not"
+                    + " see " + (hello.exitBootServicesSeen() ? "" : "ExitBootServices and ")
+                    + "SetVirtualAddressMap, so its calls would not be made in the OS's runtime context");
+        }
+        return new LinuxUp(ready, efiLog, hello);
+    }
+
+    /** Sets up the OS-phase calls over the guest's channel; the raw-call driver's hello, or null with efivarfs. */
+    private RtCallCodec.Hello guestCalls(GuestChannel channel) {
+        os = new GuestVariables(name(), channel, () -> phase.label());
+        if (guest.osCalls() != LinuxGuest.OsCalls.RAW) {
+            return null;
+        }
+        GuestRawCalls raw = new GuestRawCalls(channel);
+        RtCallCodec.Hello hello = raw.hello();
+        rawOs = raw;
+        return hello;
     }
 
     /**
@@ -1131,6 +1202,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         try {
             Deadline deadline = Deadline.in(bootTimeout);
             machineAlive();
+            resetSinceStart = true;
             Console c = platformReset(deadline);
             console = c;
             lastConsole = c;

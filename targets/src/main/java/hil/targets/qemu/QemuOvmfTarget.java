@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,6 +47,10 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     private boolean resumed;
     /** Why saved states are not used in this run (a save or a restore failed); null while they are. */
     private String savedStateFailure;
+    /** Linux ready on a machine that started on the factory store with nothing changed; null until saved. */
+    private QemuMachine.SavedState osSaved;
+    /** Whether the running machine started on the factory store (not on the flash a power cut left). */
+    private boolean startedFactory;
 
     QemuOvmfTarget(String name, QemuSettings settings, LinuxGuest.Settings guestSettings, CallPath calls,
                    Set<Capability> capabilities) {
@@ -110,6 +115,7 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     protected Console powerUp(Deadline deadline) {
         resumed = false;
         saveAtReady = false;
+        startedFactory = cutFlash == null;
         if (cutFlash == null && usesSavedState()) {
             if (saved != null) {
                 try {
@@ -153,6 +159,7 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     private void stopSavedStates(String why) {
         savedStateFailure = why;
         saved = null;
+        osSaved = null;
         System.err.println("hil: " + name() + ": saved machine states are off for this run, every fresh start boots: "
                 + why);
     }
@@ -174,6 +181,45 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
         } catch (HilException e) {
             stopSavedStates("saving the state failed: " + e.getMessage());
         }
+    }
+
+    @Override
+    protected boolean startedOnFactoryStore() {
+        return startedFactory;
+    }
+
+    /** Linux's ready state, saved once per run; the OS phase of a later pristine machine resumes it. */
+    @Override
+    protected void saveOsReady(Deadline deadline) {
+        if (!usesSavedState() || osSaved != null) {
+            return;
+        }
+        try {
+            osSaved = machine.saveState(workDir.resolve("saved-os"), deadline);
+        } catch (HilException e) {
+            stopSavedStates("saving Linux's state failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    protected Optional<Console> resumeOsReady(Deadline deadline) {
+        if (!usesSavedState() || osSaved == null) {
+            return Optional.empty();
+        }
+        QemuMachine old = machine;
+        machine = null;
+        if (old != null) {
+            old.close();
+        }
+        try {
+            machine = QemuMachine.restore(name(), settings, osSaved, fatImage, deadline);
+        } catch (HilException e) {
+            // The machine it replaced is gone: the caller treats this as a failed start, and the next scenario
+            // starts again, without saved states.
+            stopSavedStates("restoring Linux's state failed: " + e.getMessage());
+            throw e;
+        }
+        return Optional.of(machine.console());
     }
 
     /** The saved state this run's fresh starts resume, for tests; null when none is saved. */
