@@ -29,13 +29,21 @@ public record EfiTime(int year, int month, int day, int hour, int minute, int se
     }
 
     /**
-     * The feature language's {@code YYYY-MM-DD hh:mm:ss}.
+     * The feature language's {@code YYYY-MM-DD hh:mm:ss}, optionally followed by {@code .} and up to nine digits of
+     * a second that become the Nanosecond field (which EDK II's signed path refuses unless 0).
      *
      * @throws IllegalArgumentException naming the text when it is not that form or not a date
      */
     public static EfiTime parse(String text) {
+        String trimmed = text.trim();
+        int dot = trimmed.indexOf('.');
+        String fraction = dot < 0 ? "" : trimmed.substring(dot + 1);
+        if (!fraction.matches("\\d{0,9}") || (dot >= 0 && fraction.isEmpty())) {
+            throw new IllegalArgumentException("not a fraction of a second of up to nine digits in \"" + text + "\"");
+        }
         try {
-            return of(LocalDateTime.parse(text.trim(), TEXT));
+            EfiTime time = of(LocalDateTime.parse(dot < 0 ? trimmed : trimmed.substring(0, dot), TEXT));
+            return fraction.isEmpty() ? time : time.withNanosecond(Long.parseLong((fraction + "00000000").substring(0, 9)));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("not a time of the form YYYY-MM-DD hh:mm:ss: \"" + text + "\"", e);
         }

@@ -57,6 +57,9 @@ class WireFormatGoldenTest {
         assertEquals(0, plain.compareDateAndTime(nano));
         assertTrue(plain.hasOnlyDateAndTime() && !nano.hasOnlyDateAndTime());
         assertTrue(EfiTime.parse("2024-01-01 00:01:00").compareDateAndTime(plain) > 0);
+        assertEquals(nano, EfiTime.parse("2024-01-01 00:00:05.000000001"));
+        assertEquals(500_000_000L, EfiTime.parse("2024-01-01 00:00:05.5").nanosecond());
+        assertThrows(IllegalArgumentException.class, () -> EfiTime.parse("2024-01-01 00:00:05."));
     }
 
     @Test

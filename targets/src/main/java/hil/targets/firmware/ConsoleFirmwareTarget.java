@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  * put back exactly: before a scenario first writes a variable, its current value (or its absence) is read; the next
  * scenario starts by writing every such variable back and reading it again. Only when all of them read back as
  * before is the session reused; otherwise — and after anything a restore cannot undo (a write under a UEFI-owned
- * GUID, a failed call, the OS phase) — the machine starts again. Where a start gives a factory variable store
+ * GUID or a Secure Boot mode GUID, a time-based authenticated write, a failed call, the OS phase) — the machine
+ * starts again. Where a start gives a factory variable store
  * ({@link #freshStoreOnPowerUp()}: QEMU copies the template) that is all; where the flash keeps what was written (a
  * board), the written variables are put back after the start as well, UEFI-owned ones included.
  *
@@ -72,7 +73,9 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** UEFI-owned namespaces: writes there can have side effects (language sync, boot options) a restore misses. */
     private static final Set<EfiGuid> OWNED = Set.of(EfiGuid.GLOBAL_VARIABLE, EfiGuid.IMAGE_SECURITY_DATABASE,
-            EfiGuid.HARDWARE_ERROR_VARIABLE);
+            EfiGuid.HARDWARE_ERROR_VARIABLE,
+            // EDK II's CustomMode and SecureBootEnable: writes there change the Secure Boot mode (and VendorKeys).
+            EfiGuid.parse("c076ec0c-7028-4399-a072-71ee5c448b9f"), EfiGuid.parse("f0a30bc7-af08-4556-99c4-001009c93a44"));
 
     private final CallPath calls;
     private final Duration bootTimeout;
@@ -1100,9 +1103,11 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                     : call("SetVariable", in, AgentRequest.setVariable(varName, vendor, attributes, data),
                     r -> Map.of(), () -> rememberBeforeWrite(varName, vendor));
         }
-        if (OWNED.contains(vendor) && EfiStatus.SUCCESS.efiName().equals(o.status())) {
-            // A write the firmware took under a UEFI-owned GUID may have side effects a restore cannot undo; a
-            // refused one changed nothing.
+        if ((OWNED.contains(vendor) || (attributes & Attributes.AT) != 0)
+                && EfiStatus.SUCCESS.efiName().equals(o.status())) {
+            // A write the firmware took under a UEFI-owned GUID may have side effects a restore cannot undo (PK, KEK,
+            // db and dbx change SetupMode, SecureBoot and VendorKeys); a time-based authenticated one also changed
+            // certdb and a timestamp that only a signed write could put back. A refused one changed nothing.
             restorable = false;
         }
         return o;
