@@ -108,6 +108,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     private final Map<VarKey, Original> touched = new LinkedHashMap<>();
     /** False once a scenario did something a restore cannot undo; the next scenario then starts the machine again. */
     private boolean restorable;
+    /** Whether a PK write was taken in this boot: Secure Boot may then be on (EDK II sets it at once at boot time). */
+    private boolean pkWrittenThisBoot;
     private Phase phase = Phase.BOOT;
     /** Whether a power cut waits for the next SetVariable that writes to the flash ({@code fault-injection}). */
     private boolean powerLossArmed;
@@ -374,6 +376,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         powerLossArmed = false;
         Deadline deadline = Deadline.in(bootTimeout);
         machineStarted = System.nanoTime();
+        pkWrittenThisBoot = false;
         boots++;
         Console c = powerUp(deadline);
         console = c;
@@ -696,12 +699,30 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      * phase are still there (volatile ones too: the machine did not restart).
      */
     @Override
+    /**
+     * After a PK enrolment at boot time EDK II turns SecureBoot on at once (measured on Debian's OVMF), and from then
+     * on the firmware refuses to load the test's unsigned runtime driver and Linux kernel ("is not an image"): the OS
+     * phase of this boot cannot be reached, which is a limit of this target, not a harness failure.
+     */
+    private void refuseUnderSecureBoot() {
+        if (!pkWrittenThisBoot) {
+            return;
+        }
+        Original secureBoot = read(new VarKey("SecureBoot", EfiGuid.GLOBAL_VARIABLE));
+        if (secureBoot != null && secureBoot.exists() && secureBoot.data() != null
+                && Arrays.equals(secureBoot.data(), new byte[] {1})) {
+            throw new NotObservableException(name(), "a PK was enrolled in this boot, so Secure Boot is on and the"
+                    + " firmware refuses to start the test's unsigned Linux guest and runtime driver");
+        }
+    }
+
     public Observation exitBootServices() {
         if (phase != Phase.BOOT) {
             throw new NotObservableException(name(), "Linux is already running: its EFI stub made the only"
                     + " ExitBootServices call of this boot");
         }
         requireGuest("ExitBootServices");
+        refuseUnderSecureBoot();
         long start = System.nanoTime();
         GuestReply.Ready ready;
         List<String> efiLog;
@@ -1109,6 +1130,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             // db and dbx change SetupMode, SecureBoot and VendorKeys); a time-based authenticated one also changed
             // certdb and a timestamp that only a signed write could put back. A refused one changed nothing.
             restorable = false;
+            pkWrittenThisBoot |= "PK".equals(varName) && EfiGuid.GLOBAL_VARIABLE.equals(vendor);
         }
         return o;
     }
