@@ -698,7 +698,6 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
      * virtual mode when the guest agent reports ready; the phase is VIRTUAL from here. Variables set in the boot
      * phase are still there (volatile ones too: the machine did not restart).
      */
-    @Override
     /**
      * After a PK enrolment at boot time EDK II turns SecureBoot on at once (measured on Debian's OVMF), and from then
      * on the firmware refuses to load the test's unsigned runtime driver and Linux kernel ("is not an image"): the OS
@@ -716,6 +715,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         }
     }
 
+    @Override
     public Observation exitBootServices() {
         if (phase != Phase.BOOT) {
             throw new NotObservableException(name(), "Linux is already running: its EFI stub made the only"
