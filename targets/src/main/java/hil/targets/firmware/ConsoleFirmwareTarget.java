@@ -693,12 +693,6 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     }
 
     /**
-     * Starts Linux in the running boot: the agent exits to the Shell, which starts the kernel. The kernel's EFI stub
-     * calls ExitBootServices, and the kernel calls SetVirtualAddressMap before it runs /init, so the firmware is in
-     * virtual mode when the guest agent reports ready; the phase is VIRTUAL from here. Variables set in the boot
-     * phase are still there (volatile ones too: the machine did not restart).
-     */
-    /**
      * After a PK enrolment at boot time EDK II turns SecureBoot on at once (measured on Debian's OVMF), and from then
      * on the firmware refuses to load the test's unsigned runtime driver and Linux kernel ("is not an image"): the OS
      * phase of this boot cannot be reached, which is a limit of this target, not a harness failure.
@@ -715,6 +709,12 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         }
     }
 
+    /**
+     * Starts Linux in the running boot: the agent exits to the Shell, which starts the kernel. The kernel's EFI stub
+     * calls ExitBootServices, and the kernel calls SetVirtualAddressMap before it runs /init, so the firmware is in
+     * virtual mode when the guest agent reports ready; the phase is VIRTUAL from here. Variables set in the boot
+     * phase are still there (volatile ones too: the machine did not restart).
+     */
     @Override
     public Observation exitBootServices() {
         if (phase != Phase.BOOT) {
