@@ -37,6 +37,8 @@ final class CucumberRun {
     static final String GLUE = "hil.steps";
     /** System property: the absolute lab-config directory the targets are defined in. */
     static final String LAB_CONFIG_PROPERTY = "hil.lab-config";
+    /** System property: the directory of the run's test-key store (read by the Secure Boot steps). */
+    static final String TEST_KEYS_PROPERTY = "hil.test-keys";
 
     /**
      * What the engine reported beyond scenario results.

@@ -182,8 +182,11 @@ final class RunCommand implements Callable<Integer> {
         lanes.forEach(l -> byKey.put(l.key(), l));
         Map<String, CucumberRun.Outcome> outcomes;
         String previousLabConfig = System.getProperty(CucumberRun.LAB_CONFIG_PROPERTY);
+        String previousKeys = System.getProperty(CucumberRun.TEST_KEYS_PROPERTY);
         // One lab-config for every target, so one JVM-wide property serves all threads.
         System.setProperty(CucumberRun.LAB_CONFIG_PROPERTY, lab.dir().toAbsolutePath().normalize().toString());
+        // One key store per run, in its report directory: every target signs with the same keys.
+        System.setProperty(CucumberRun.TEST_KEYS_PROPERTY, reportDir.dir().toAbsolutePath().normalize().toString());
         try {
             outcomes = TargetRuns.runAll(List.copyOf(byKey.keySet()), key -> {
                 Lane l = byKey.get(key);
@@ -195,6 +198,11 @@ final class RunCommand implements Callable<Integer> {
                 System.clearProperty(CucumberRun.LAB_CONFIG_PROPERTY);
             } else {
                 System.setProperty(CucumberRun.LAB_CONFIG_PROPERTY, previousLabConfig);
+            }
+            if (previousKeys == null) {
+                System.clearProperty(CucumberRun.TEST_KEYS_PROPERTY);
+            } else {
+                System.setProperty(CucumberRun.TEST_KEYS_PROPERTY, previousKeys);
             }
         }
         System.out.flush();

@@ -3,6 +3,10 @@ package hil.steps;
 import hil.simulator.uefi.Attributes;
 import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiStatus;
+import hil.auth.EfiTime;
+import hil.auth.Guids;
+import hil.auth.SignatureList;
+import hil.auth.TestKey;
 import io.cucumber.java.ParameterType;
 
 import java.nio.charset.StandardCharsets;
@@ -10,7 +14,7 @@ import java.util.Arrays;
 
 /**
  * The parameter types of the feature language: {@code {name}}, {@code {vendor}}, {@code {attrs}}, {@code {data}},
- * {@code {status}}, and {@code {size}} (a decimal or 0x hex integer; the language documents it as {@code {int}}).
+ * {@code {status}}, {@code {key}}, {@code {time}} and {@code {size}} (a decimal or 0x hex integer; the language documents it as {@code {int}}).
  */
 public final class ParameterTypes {
 
@@ -51,9 +55,48 @@ public final class ParameterTypes {
         return bits;
     }
 
+    /** The base {@code {data}} forms, without capturing groups, for the forms that contain one. */
+    private static final String BASE_DATA = "hex \"[^\"]*\"|text \"[^\"]*\"|(?:\\d+|0[xX][0-9a-fA-F]+) bytes of 0[xX][0-9a-fA-F]{2}"
+            + "|(?:\\d+|0[xX][0-9a-fA-F]+) sequential bytes|no data";
+    private static final java.util.regex.Pattern BASE_DATA_PARTS = java.util.regex.Pattern.compile(
+            "hex \"([^\"]*)\"|text \"([^\"]*)\"|(\\d+|0[xX][0-9a-fA-F]+) bytes of 0[xX]([0-9a-fA-F]{2})"
+                    + "|(\\d+|0[xX][0-9a-fA-F]+) sequential bytes|(no data)");
+
+    private final ScenarioState state;
+
+    public ParameterTypes(ScenarioState state) {
+        this.state = state;
+    }
+
+    /**
+     * {@code {data}}: the base forms, and the Secure Boot forms {@code the certificate list of {key}} (one
+     * EFI_SIGNATURE_LIST of type X509 holding the key's DER certificate) and {@code the SHA-256 list of {data}} (one
+     * of type SHA256 holding SHA-256 of the base-form data); both owned by {@link Guids#TEST_OWNER}.
+     */
     @ParameterType(name = "data", value = "hex \"([^\"]*)\"|text \"([^\"]*)\"|(\\d+|0[xX][0-9a-fA-F]+) bytes of 0[xX]([0-9a-fA-F]{2})"
-            + "|(\\d+|0[xX][0-9a-fA-F]+) sequential bytes|(no data)")
-    public DataSpec data(String hex, String text, String count, String fill, String seqCount, String none) {
+            + "|(\\d+|0[xX][0-9a-fA-F]+) sequential bytes|(no data)"
+            + "|the certificate list of \"([^\"]*)\"|the SHA-256 list of (" + BASE_DATA + ")")
+    public DataSpec data(String hex, String text, String count, String fill, String seqCount, String none,
+                         String certificateKey, String hashed) {
+        if (certificateKey != null) {
+            TestKey key = state.key(certificateKey);
+            return new DataSpec(key.certificateList(Guids.bytes(Guids.TEST_OWNER)).toBytes(),
+                    "the certificate list of \"" + certificateKey + "\"");
+        }
+        if (hashed != null) {
+            java.util.regex.Matcher m = BASE_DATA_PARTS.matcher(hashed);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("not a data form: " + hashed);
+            }
+            DataSpec inner = data(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6));
+            return new DataSpec(SignatureList.sha256Of(Guids.bytes(Guids.TEST_OWNER), inner.bytes()).toBytes(),
+                    "the SHA-256 list of " + inner.text());
+        }
+        return data(hex, text, count, fill, seqCount, none);
+    }
+
+    /** The base {@code {data}} forms. */
+    DataSpec data(String hex, String text, String count, String fill, String seqCount, String none) {
         if (hex != null) {
             return new DataSpec(Bytes.fromHex(hex), "hex \"" + hex + "\"");
         }
@@ -73,6 +116,21 @@ public final class ParameterTypes {
             return new DataSpec(b, seqCount + " sequential bytes");
         }
         return new DataSpec(new byte[0], "no data");
+    }
+
+    /** {@code {key}}: the double-quoted name of a test key declared earlier in the scenario or its Background. */
+    @ParameterType(name = "key", value = "\"([^\"]*)\"")
+    public String key(String name) {
+        return name;
+    }
+
+    /**
+     * {@code {time}}: {@code YYYY-MM-DD hh:mm:ss}, an EFI_TIME whose other fields are 0; a fraction of a second
+     * ({@code .000000001}) sets Nanosecond, to send a stamp EDK II refuses on its signed path.
+     */
+    @ParameterType(name = "time", value = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?")
+    public EfiTime time(String text) {
+        return EfiTime.parse(text);
     }
 
     private static int checkedCount(String text) {

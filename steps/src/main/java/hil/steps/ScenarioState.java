@@ -1,5 +1,6 @@
 package hil.steps;
 
+import hil.auth.TestKey;
 import hil.reports.model.Observation;
 import hil.reports.model.ObservationCodec;
 import hil.simulator.uefi.EfiGuid;
@@ -17,8 +18,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What the steps of one scenario share: the target, vendor aliases, the most recent variable-service call and the
- * most recent variable list. Every call is attached to the scenario as an observation.
+ * What the steps of one scenario share: the target, vendor aliases, test keys, the count of authenticated writes, the
+ * most recent variable-service call and the most recent variable list. Every call is attached to the scenario as an observation.
  */
 public final class ScenarioState {
 
@@ -33,6 +34,10 @@ public final class ScenarioState {
     private Observation lastCall;
     private List<Listed> lastList;
     private String listEndStatus;
+    /** The test keys declared in this scenario (and its Background), by name. */
+    private final Map<String, TestKey> keys = new HashMap<>();
+    /** Authenticated writes made so far in this scenario: the n-th is stamped 2024-01-01 00:00:00 + n s. */
+    private int authenticatedWrites;
 
     /** One entry of a variable list. */
     record Listed(String name, EfiGuid vendor) {
@@ -115,6 +120,27 @@ public final class ScenarioState {
                     + (aliases.isEmpty() ? "" : " (aliases: " + String.join(", ", aliases.keySet()) + ")"));
         }
         return alias;
+    }
+
+    /** Declares a test key under its name; a second declaration of the name replaces the first. */
+    void declareKey(TestKey key) {
+        keys.put(key.name(), key);
+    }
+
+    /** The key declared under {@code name}; an undeclared name is the feature's mistake, said with the fix. */
+    TestKey key(String name) {
+        TestKey key = keys.get(name);
+        if (key == null) {
+            throw new IllegalArgumentException("unknown test key \"" + name + "\": declare it first in the scenario or"
+                    + " its Background (Given a test key \"" + name + "\")"
+                    + (keys.isEmpty() ? "" : " (declared: " + String.join(", ", new java.util.TreeSet<>(keys.keySet())) + ")"));
+        }
+        return key;
+    }
+
+    /** Counts an authenticated write and returns its number in the scenario, from 1. */
+    int nextAuthenticatedWrite() {
+        return ++authenticatedWrites;
     }
 
     void list(List<Listed> entries, String endStatus) {

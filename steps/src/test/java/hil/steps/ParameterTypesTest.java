@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ParameterTypesTest {
 
-    private final ParameterTypes types = new ParameterTypes();
+    private final ParameterTypes types = new ParameterTypes(new ScenarioState());
 
     @Test
     void attributeTokensCombineIntoBits() {

@@ -53,6 +53,10 @@ public record Observation(
         public static final String MAX_VARIABLE_SIZE = "maximumVariableSize";
         public static final String COUNT = "count";
         public static final String VARIABLES = "variables";
+        /** Input of a time-based authenticated SetVariable: the EFI_TIME it carries, {@code YYYY-MM-DD hh:mm:ss}. */
+        public static final String AUTH_TIMESTAMP = "authTimestamp";
+        /** Input of a time-based authenticated SetVariable: the test key that signed it, or {@code none}. */
+        public static final String AUTH_SIGNER = "authSigner";
         /**
          * Given instead of an exact status by targets that see only a class of it: the errno name an OS saw
          * ({@code not-found}, …) or the UEFI Shell's status ({@code shell-access-denied}, …).

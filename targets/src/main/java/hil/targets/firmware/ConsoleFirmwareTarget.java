@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * put back exactly: before a scenario first writes a variable, its current value (or its absence) is read; the next
  * scenario starts by writing every such variable back and reading it again. Only when all of them read back as
  * before is the session reused; otherwise — and after anything a restore cannot undo (a write under a UEFI-owned
- * GUID, a failed call, the OS phase) — the machine starts again. Where a start gives a factory variable store
+ * GUID or a Secure Boot mode GUID, a time-based authenticated write, a failed call, the OS phase) — the machine
+ * starts again. Where a start gives a factory variable store
  * ({@link #freshStoreOnPowerUp()}: QEMU copies the template) that is all; where the flash keeps what was written (a
  * board), the written variables are put back after the start as well, UEFI-owned ones included.
  *
@@ -73,7 +74,9 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
 
     /** UEFI-owned namespaces: writes there can have side effects (language sync, boot options) a restore misses. */
     private static final Set<EfiGuid> OWNED = Set.of(EfiGuid.GLOBAL_VARIABLE, EfiGuid.IMAGE_SECURITY_DATABASE,
-            EfiGuid.HARDWARE_ERROR_VARIABLE);
+            EfiGuid.HARDWARE_ERROR_VARIABLE,
+            // EDK II's CustomMode and SecureBootEnable: writes there change the Secure Boot mode (and VendorKeys).
+            EfiGuid.parse("c076ec0c-7028-4399-a072-71ee5c448b9f"), EfiGuid.parse("f0a30bc7-af08-4556-99c4-001009c93a44"));
 
     private final CallPath calls;
     private final Duration bootTimeout;
@@ -120,6 +123,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     private final Map<VarKey, Original> touched = new LinkedHashMap<>();
     /** False once a scenario did something a restore cannot undo; the next scenario then starts the machine again. */
     private boolean restorable;
+    /** Whether a PK write was taken in this boot: Secure Boot may then be on (EDK II sets it at once at boot time). */
+    private boolean pkWrittenThisBoot;
     private Phase phase = Phase.BOOT;
     /** Whether a power cut waits for the next SetVariable that writes to the flash ({@code fault-injection}). */
     private boolean powerLossArmed;
@@ -439,6 +444,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         powerLossArmed = false;
         Deadline deadline = Deadline.in(bootTimeout);
         machineStarted = System.nanoTime();
+        pkWrittenThisBoot = false;
         boots++;
         Console c = powerUp(deadline);
         console = c;
@@ -792,6 +798,23 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     }
 
     /**
+     * After a PK enrolment at boot time EDK II turns SecureBoot on at once (measured on Debian's OVMF), and from then
+     * on the firmware refuses to load the test's unsigned runtime driver and Linux kernel ("is not an image"): the OS
+     * phase of this boot cannot be reached, which is a limit of this target, not a harness failure.
+     */
+    private void refuseUnderSecureBoot() {
+        if (!pkWrittenThisBoot) {
+            return;
+        }
+        Original secureBoot = read(new VarKey("SecureBoot", EfiGuid.GLOBAL_VARIABLE));
+        if (secureBoot != null && secureBoot.exists() && secureBoot.data() != null
+                && Arrays.equals(secureBoot.data(), new byte[] {1})) {
+            throw new NotObservableException(name(), "a PK was enrolled in this boot, so Secure Boot is on and the"
+                    + " firmware refuses to start the test's unsigned Linux guest and runtime driver");
+        }
+    }
+
+    /**
      * Starts Linux in the running boot: the agent exits to the Shell, which starts the kernel. The kernel's EFI stub
      * calls ExitBootServices, and the kernel calls SetVirtualAddressMap before it runs /init, so the firmware is in
      * virtual mode when the guest agent reports ready; the phase is VIRTUAL from here. Variables set in the boot
@@ -807,6 +830,7 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                     + " ExitBootServices call of this boot");
         }
         requireGuest("ExitBootServices");
+        refuseUnderSecureBoot();
         long start = System.nanoTime();
         LinuxUp up;
         boolean resumed = false;
@@ -1391,10 +1415,13 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
                     : call("SetVariable", in, AgentRequest.setVariable(varName, vendor, attributes, data),
                     r -> Map.of(), () -> rememberBeforeWrite(varName, vendor));
         }
-        if (OWNED.contains(vendor) && EfiStatus.SUCCESS.efiName().equals(o.status())) {
-            // A write the firmware took under a UEFI-owned GUID may have side effects a restore cannot undo; a
-            // refused one changed nothing.
+        if ((OWNED.contains(vendor) || (attributes & Attributes.AT) != 0)
+                && EfiStatus.SUCCESS.efiName().equals(o.status())) {
+            // A write the firmware took under a UEFI-owned GUID may have side effects a restore cannot undo (PK, KEK,
+            // db and dbx change SetupMode, SecureBoot and VendorKeys); a time-based authenticated one also changed
+            // certdb and a timestamp that only a signed write could put back. A refused one changed nothing.
             restorable = false;
+            pkWrittenThisBoot |= "PK".equals(varName) && EfiGuid.GLOBAL_VARIABLE.equals(vendor);
         }
         return o;
     }
