@@ -1,6 +1,9 @@
 package hil.simulator.smm;
 
 import hil.simulator.Profile;
+import hil.simulator.auth.AuthModulePkcs7;
+import hil.simulator.auth.AuthVariableContext;
+import hil.simulator.auth.AuthVariableLib;
 import hil.simulator.store.VariableStore;
 import hil.simulator.uefi.Attributes;
 import hil.simulator.uefi.Bytes;
@@ -34,6 +37,10 @@ public final class VariableCore {
     private boolean endOfDxe;
     private boolean writeServiceReady;
     private boolean reclaimedForOs;
+    /** AuthVariableLib, present when the NV store has the authenticated format (AuthFormat). */
+    private final AuthVariableLib authLib;
+    /** AuthSupport: AuthVariableLib initialised with the write service. */
+    private boolean authSupport;
 
     public VariableCore(Profile profile, VariableStore nv, VariableStore volatileStore) {
         this.profile = profile;
@@ -47,18 +54,28 @@ public final class VariableCore {
         this.headerSize = nv.headerSize();
         this.commonSpace = (long) nv.size() - VariableStore.STORE_HEADER_SIZE - profile.hwErrStorageSize();
         this.commonRuntimeSpace = commonSpace; // PcdBoottimeReservedNvVariableSpaceSize is 0 in every profile
+        this.authLib = nv.authenticated() ? new AuthVariableLib(new AuthContext(), new AuthModulePkcs7()) : null;
     }
 
     /**
      * Starts the write service (VariableWriteServiceInitialize): a torn tail after the last record triggers a full
-     * reclaim first.
+     * reclaim first; then AuthVariableLib initialises (its variables and modes, its VarCheck properties) and
+     * authenticated writes become possible; then MOR.
      */
     public void startWriteService() {
         if (nv.hasTornTail()) {
             nv.reclaim(-1, -1, null, (c, h) -> true);
         }
         writeServiceReady = true;
+        if (authLib != null) {
+            authSupport = authLib.initialize() == EfiStatus.SUCCESS;
+        }
         morLock.init();
+    }
+
+    /** The AuthVariableLib of this driver instance, empty for a store in the normal (non-authenticated) format. */
+    public java.util.Optional<AuthVariableLib> authVariableLib() {
+        return java.util.Optional.ofNullable(authLib);
     }
 
     public boolean writeServiceReady() {
@@ -239,7 +256,10 @@ public final class VariableCore {
             // (later EDK II turns it into UNSUPPORTED, as it does for RT without BS).
             return EfiStatus.INVALID_PARAMETER;
         } else if ((attributes & (Attributes.AT | Attributes.AW)) != 0) {
-            // Authenticated variables are supported: the OVMF reference ships the authenticated store format.
+            if (!authSupport) {
+                // No AuthVariableLib (normal store format) or not yet (the write service has not started).
+                return EfiStatus.INVALID_PARAMETER;
+            }
         } else if ((attributes & Attributes.HR) != 0 && profile.hwErrStorageSize() == 0) {
             return EfiStatus.INVALID_PARAMETER;
         }
@@ -304,22 +324,19 @@ public final class VariableCore {
         if (atRuntime && isLanguageCodes(name)) {
             return EfiStatus.WRITE_PROTECTED;
         }
-        if (aw) {
-            // Counter-based authenticated writes are not processed (AuthVariableLib).
-            return EfiStatus.UNSUPPORTED;
+        if (authSupport) {
+            return authLib.process(name, vendor, data, attributes);
         }
-        if (at) {
-            // The AUTHENTICATION_2 descriptor is well-formed, but the PKCS#7 signature cannot be verified here.
-            return EfiStatus.SECURITY_VIOLATION;
-        }
-        if (existing != null && (existing.store.attributes(existing.offset) & (Attributes.AT | Attributes.AW)) != 0) {
-            return EfiStatus.WRITE_PROTECTED;
-        }
-        return update(name, vendor, attributes, data, existing);
+        return update(name, vendor, attributes, data, existing, null);
     }
 
-    /** UpdateVariable: the decision table of section 3.4.2. */
-    private EfiStatus update(byte[] name, EfiGuid vendor, int attributes, byte[] data, Found existing) {
+    /**
+     * UpdateVariable: the decision table of section 3.4.2. {@code timeStamp} (time-based authenticated writes) goes
+     * into the record, the later of the old and the new one for APPEND, and a write carrying one is never skipped
+     * as identical.
+     */
+    private EfiStatus update(byte[] name, EfiGuid vendor, int attributes, byte[] data, Found existing,
+                             byte[] timeStamp) {
         boolean append = (attributes & Attributes.AP) != 0;
         byte[] newData = data;
         if (existing != null) {
@@ -339,8 +356,12 @@ public final class VariableCore {
                 return EfiStatus.SUCCESS;
             }
             byte[] old = s.data(existing.offset);
-            if (!append && Arrays.equals(old, data)) {
+            if (!append && Arrays.equals(old, data) && timeStamp == null) {
                 return EfiStatus.SUCCESS;
+            }
+            if (append && timeStamp != null && (attributes & Attributes.AT) != 0
+                    && !AuthVariableLib.notLater(s.timeStamp(existing.offset), timeStamp)) {
+                timeStamp = s.timeStamp(existing.offset);
             }
             if (append) {
                 long max = maxFor(attributes) - (headerSize + (long) name.length);
@@ -363,6 +384,8 @@ public final class VariableCore {
             }
         }
         int storedAttributes = attributes & ~Attributes.AP;
+        // Only time-based authenticated records carry a stamp; others keep zero.
+        byte[] recordStamp = (attributes & Attributes.AT) != 0 ? timeStamp : null;
         boolean nonVolatile = (attributes & Attributes.NV) != 0;
         VariableStore target = nonVolatile ? nv : volatileStore;
         long varSize = (long) headerSize + name.length + newData.length;
@@ -377,17 +400,19 @@ public final class VariableCore {
                 if (atRuntime) {
                     return EfiStatus.OUT_OF_RESOURCES;
                 }
-                int placed = nv.reclaim(updating, twin, nv.buildRecord(vendor, name, storedAttributes, newData, 0xFF),
+                int placed = nv.reclaim(updating, twin,
+                        nv.buildRecord(vendor, name, storedAttributes, newData, 0xFF, recordStamp),
                         (common, hw) -> common <= commonSpace && hw <= profile.hwErrStorageSize());
                 return placed == -2 ? EfiStatus.OUT_OF_RESOURCES : EfiStatus.SUCCESS;
             }
         } else if (!volatileStore.fits(volatileStore.footprint(name.length, newData.length))
                 || varSize + volatileStore.lastOffset() > volatileStore.size()) {
             int placed = volatileStore.reclaim(updating, twin,
-                    volatileStore.buildRecord(vendor, name, storedAttributes, newData, 0xFF), (c, h) -> true);
+                    volatileStore.buildRecord(vendor, name, storedAttributes, newData, 0xFF, recordStamp),
+                    (c, h) -> true);
             return placed == -2 ? EfiStatus.OUT_OF_RESOURCES : EfiStatus.SUCCESS;
         }
-        target.append(vendor, name, storedAttributes, newData);
+        target.append(vendor, name, storedAttributes, newData, recordStamp);
         if (existing != null) {
             if (twin >= 0) {
                 existing.store.clearState(twin, VariableStore.VAR_DELETED);
@@ -536,5 +561,48 @@ public final class VariableCore {
 
     private static boolean isLanguageCodes(byte[] name) {
         return Arrays.equals(name, PLATFORM_LANG_CODES) || Arrays.equals(name, LANG_CODES);
+    }
+
+    /** What the core lends AuthVariableLib (AUTH_VAR_LIB_CONTEXT_IN). */
+    private final class AuthContext implements AuthVariableContext {
+
+        @Override
+        public Variable find(byte[] name, EfiGuid vendor) {
+            Found f = VariableCore.this.find(name, vendor, true);
+            return f == null ? null
+                    : new Variable(f.store.attributes(f.offset), f.store.data(f.offset), f.store.timeStamp(f.offset));
+        }
+
+        @Override
+        public EfiStatus update(byte[] name, EfiGuid vendor, byte[] data, int attributes, byte[] timeStamp) {
+            return VariableCore.this.update(name, vendor, attributes, data, VariableCore.this.find(name, vendor, false),
+                    timeStamp);
+        }
+
+        @Override
+        public boolean overwriteFirstByte(byte[] name, EfiGuid vendor, byte value) {
+            Found f = VariableCore.this.find(name, vendor, false);
+            if (f == null || f.store.dataSize(f.offset) == 0) {
+                return false;
+            }
+            f.store.overwriteData(f.offset, 0, new byte[] {value});
+            return true;
+        }
+
+        @Override
+        public boolean atRuntime() {
+            return atRuntime;
+        }
+
+        @Override
+        public long maxAuthVariableSize() {
+            return profile.effectiveMaxAuthVariableSize() - headerSize;
+        }
+
+        @Override
+        public void setProperty(byte[] name, EfiGuid vendor, int property, int attributes, long minSize, long maxSize) {
+            varCheck.setProperty(name, vendor, VarCheck.PROPERTY_REVISION,
+                    new VarCheck.Property(property, attributes, minSize, maxSize));
+        }
     }
 }
