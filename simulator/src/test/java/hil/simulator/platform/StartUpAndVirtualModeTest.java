@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StartUpAndVirtualModeTest {
 
-    private final SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M);
+    private final SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M.withBareStore());
     private final Machine machine = new Machine(platform);
 
     private SimulatedPlatform.Outcome<EfiStatus> set(String name, int attributes) {

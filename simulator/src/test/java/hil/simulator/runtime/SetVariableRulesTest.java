@@ -89,7 +89,7 @@ class SetVariableRulesTest {
 
         @Test
         void withoutTlsTheVolatileLimitIsTheNonVolatileOne() {
-            Machine noTls = new Machine(new SimulatedPlatform(Profile.OVMF_4M_NO_TLS));
+            Machine noTls = new Machine(new SimulatedPlatform(Profile.OVMF_4M_NO_TLS.withBareStore()));
             assertEquals(EfiStatus.INVALID_PARAMETER, noTls.set("V", Attributes.BS_RT, new byte[33733 - 4]));
             assertEquals(EfiStatus.SUCCESS, noTls.set("V", Attributes.BS_RT, new byte[33732 - 4]));
         }
