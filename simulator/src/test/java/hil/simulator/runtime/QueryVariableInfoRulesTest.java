@@ -66,6 +66,17 @@ class QueryVariableInfoRulesTest {
         assertEquals(expected, machine.query(Integer.parseInt(hexAttributes, 16)).status());
     }
 
+    /**
+     * EDK II tests the attributes in one else-if chain, where the AT|AW branch comes before the hardware-error one:
+     * with AT the missing hardware-error store is not noticed, and VariableServiceQueryVariableInfoInternal reports
+     * PcdHwErrStorageSize (0) as the storage, 0 - 0 remaining and so no room for a variable.
+     */
+    @Test
+    void hardwareErrorWithAuthenticatedWriteIsAnsweredFromAnEmptyHardwareErrorStore() {
+        assertEquals(ok(0, 0, 0), machine.query(Attributes.NV | Attributes.BS | Attributes.HR | Attributes.AT));
+        assertEquals(EfiStatus.INVALID_PARAMETER, machine.query(Attributes.BS | Attributes.HR | Attributes.AT).status());
+    }
+
     @Test
     void reservedBitsAlongsideValidOnesAreNotRejected() {
         assertEquals(EfiStatus.SUCCESS, machine.query(0x87).status());
