@@ -413,6 +413,15 @@ public final class VariableStore {
         return offset;
     }
 
+    /**
+     * Programs byte {@code index} of the record's data in place (UpdateVariableStore on the data, as RecordVarErrorFlag
+     * does): a flash write can only clear bits, so the byte becomes {@code stored & value}.
+     */
+    public void programDataByte(int offset, int index, int value) {
+        int at = offset + headerSize + (int) nameSize(offset) + index;
+        medium.write(at, new byte[] {(byte) (b()[abs(at)] & value)});
+    }
+
     /** ANDs the State byte of the record at {@code offset} with {@code mask} (only clears bits). */
     public void clearState(int offset, int mask) {
         medium.write(offset + 2, new byte[] {(byte) (state(offset) & mask)});
