@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param blockSize               flash block size
  * @param fvChecksum              the FV header checksum OVMF ships for this geometry
  * @param recordWrite             how a new non-volatile record reaches flash
+ * @param platformVariables       the data file of the variables the platform's drivers write at every boot before
+ *                                the Shell runs a program ({@link hil.simulator.platform.PlatformVariables}), or null
+ *                                for a bare store: only what the variable driver itself creates
  */
 public record Profile(
         String name,
@@ -34,7 +37,11 @@ public record Profile(
         int nvRegionSize,
         int blockSize,
         int fvChecksum,
-        RecordWrite recordWrite) {
+        RecordWrite recordWrite,
+        String platformVariables) {
+
+    /** What Debian's OVMF 2022.11 with a 4 MB flash writes before the Shell, measured on it. */
+    public static final String OVMF_4M_PLATFORM = "ovmf-4m-2022.11.vars";
 
     /**
      * How the variable driver writes a new record at the end of the non-volatile store (reference 4.3). Both leave
@@ -57,26 +64,31 @@ public record Profile(
      * SMM payload is therefore 0x3FFF4, not the 0x83F4 of a build without TLS ({@link #OVMF_4M_NO_TLS}).
      */
     public static final Profile OVMF_4M = new Profile("ovmf-4m", 0x8400, 0x8400, 0x40000, 0x8000, 0,
-            0x80000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.FOUR_STEP);
+            0x80000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.FOUR_STEP, OVMF_4M_PLATFORM);
 
     /**
      * The 4 MB geometry built without TLS (upstream OVMF's default): volatile limits follow PcdMaxVariableSize and a
      * 256 KiB volatile store, so the SMM payload is 0x83F4.
      */
     public static final Profile OVMF_4M_NO_TLS = new Profile("ovmf-4m-notls", 0x8400, 0x8400, 0, 0x8000, 0,
-            0x40000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.FOUR_STEP);
+            0x40000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.FOUR_STEP, OVMF_4M_PLATFORM);
 
     /** Debian's 4 MB build with the record write of edk2-stable202402 and later. */
     public static final Profile OVMF_4M_2024 = new Profile("ovmf-4m-2024", 0x8400, 0x8400, 0x40000, 0x8000, 0,
-            0x80000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.TWO_STEP);
+            0x80000, 0x84000, 0x40000, 0x1000, 0xB8AF, RecordWrite.TWO_STEP, OVMF_4M_PLATFORM);
 
-    /** OVMF X64 with FD_SIZE 1 MB or 2 MB (2022.11). */
+    /**
+     * OVMF X64 with FD_SIZE 1 MB or 2 MB (2022.11). Its platform variables were not measured: a bare store.
+     */
     public static final Profile OVMF_2M = new Profile("ovmf-2m", 0x2000, 0x2800, 0, 0x8000, 0,
-            0xE000, 0x20000, 0xE000, 0x1000, 0xF919, RecordWrite.FOUR_STEP);
+            0xE000, 0x20000, 0xE000, 0x1000, 0xF919, RecordWrite.FOUR_STEP, null);
 
-    /** MdeModulePkg PCD defaults on a 64 KiB store, with the record write of the 2022.11 reference. */
+    /**
+     * MdeModulePkg PCD defaults on a 64 KiB store, with the record write of the 2022.11 reference; a bare store (no
+     * platform around the variable driver).
+     */
     public static final Profile EDK2_DEFAULTS = new Profile("edk2-defaults", 0x400, 0, 0, 0x8000, 0,
-            0x10000, 0x22000, 0x10000, 0x1000, 0, RecordWrite.FOUR_STEP);
+            0x10000, 0x22000, 0x10000, 0x1000, 0, RecordWrite.FOUR_STEP, null);
 
     public static final List<Profile> ALL = List.of(OVMF_4M, OVMF_4M_NO_TLS, OVMF_4M_2024, OVMF_2M, EDK2_DEFAULTS);
 
@@ -86,6 +98,21 @@ public record Profile(
 
     public static List<String> names() {
         return Arrays.stream(ALL.toArray(Profile[]::new)).map(Profile::name).toList();
+    }
+
+    /**
+     * The same platform with a bare store: no platform driver writes anything, so a fresh store holds only what the
+     * variable driver itself creates. For unit tests that count records or bytes from an empty store; the real
+     * firmware never starts like this.
+     */
+    public Profile withBareStore() {
+        return new Profile(name, maxVariableSize, maxAuthVariableSize, maxVolatileVariableSize, maxHwErrVariableSize,
+                hwErrStorageSize, volatileStoreSize, varsSize, nvRegionSize, blockSize, fvChecksum, recordWrite, null);
+    }
+
+    /** Whether the platform's drivers write nothing at boot ({@link #withBareStore}). */
+    public boolean bareStore() {
+        return platformVariables == null;
     }
 
     /** MaxAuthVariableSize as the driver derives it. */

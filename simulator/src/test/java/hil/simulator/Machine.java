@@ -29,7 +29,7 @@ public final class Machine {
     private final SimulatedPlatform platform;
 
     public Machine() {
-        this(new SimulatedPlatform(Profile.OVMF_4M));
+        this(new SimulatedPlatform(Profile.OVMF_4M.withBareStore()));
     }
 
     public Machine(SimulatedPlatform platform) {

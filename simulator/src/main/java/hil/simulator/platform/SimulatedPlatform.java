@@ -106,6 +106,9 @@ public final class SimulatedPlatform {
         VariableStore volatileStore = VariableStore.inRam(profile.volatileStoreSize(), nv.authenticated());
         core = new VariableCore(profile, nv, volatileStore);
         startFirmware();
+        if (startUp == StartUpStage.WRITE_READY) {
+            startPlatformDrivers();
+        }
         phase = Phase.BOOT;
         endOfDxeSignalled = false;
         readyToBootSignalled = false;
@@ -335,6 +338,59 @@ public final class SimulatedPlatform {
     public boolean powerLossArmed() {
         return powerLossArmed;
     }
+
+    /**
+     * The rest of a boot after the variable driver, in EDK II's order, up to the point where the Shell runs a
+     * program: every write the platform's drivers make, replayed from the profile's measured data
+     * ({@link PlatformVariables}) through the variable core as a trusted (in-SMM-equivalent, pre-EndOfDxe) caller.
+     *
+     * <ol>
+     *   <li>The variable driver: its stores, then the write service ({@link VariableCore#startWriteService}).
+     *   AuthVariableLib's initialisation belongs inside that write-service start, as in EDK II
+     *   (VariableWriteServiceInitialize calls AuthVariableLibInitialize): its variables (SetupMode, SecureBoot,
+     *   certdb …) come before anything below.</li>
+     *   <li>The platform's DXE drivers and the boot manager: the NV writes of a first or a later boot, then the
+     *   volatile variables, then the UEFI Shell's.</li>
+     * </ol>
+     *
+     * <p>Like the firmware's drivers, a write that fails (a full store) is skipped and the boot goes on.
+     */
+    private void startPlatformDrivers() {
+        PlatformVariables data = platformVariables();
+        if (data == null) {
+            return;
+        }
+        PlatformVariables.Write marker = data.firstBootMarker();
+        boolean firstBoot = core.getVariable(marker.nameBytes(), marker.vendor(), 0, 0, false).status()
+                == EfiStatus.NOT_FOUND;
+        replay(data.section(firstBoot ? PlatformVariables.Section.FIRST_BOOT : PlatformVariables.Section.LATER_BOOTS));
+        replay(data.section(PlatformVariables.Section.VOLATILE));
+        replay(data.section(PlatformVariables.Section.SHELL));
+    }
+
+    private void replay(List<PlatformVariables.Write> writes) {
+        for (PlatformVariables.Write w : writes) {
+            byte[] data = w.data();
+            if (w.counter()) {
+                // MonotonicCounter keeps the high 32 bits of the counter in MTC and counts it up at every boot.
+                VariableCore.GetResult r = core.getVariable(w.nameBytes(), w.vendor(), 0, 4, true);
+                long next = r.status() == EfiStatus.SUCCESS && r.data().length == 4
+                        ? (hil.simulator.uefi.Bytes.u32(r.data(), 0) + 1) & 0xFFFFFFFFL : 1;
+                data = new byte[] {(byte) next, (byte) (next >> 8), (byte) (next >> 16), (byte) (next >> 24)};
+            }
+            core.setVariable(w.nameBytes(), w.vendor(), w.attributes(), data, true);
+        }
+    }
+
+    /** The profile's platform variable data, read once per profile; null for a bare store. */
+    private PlatformVariables platformVariables() {
+        if (profile.bareStore()) {
+            return null;
+        }
+        return PLATFORM_DATA.computeIfAbsent(profile.platformVariables(), PlatformVariables::load);
+    }
+
+    private static final Map<String, PlatformVariables> PLATFORM_DATA = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The boot manager's start: it requests the locks of {@link #BOOT_MANAGER_READ_ONLY}, once a boot. */
     private void startBootManager() {

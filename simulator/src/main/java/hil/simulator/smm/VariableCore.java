@@ -1,6 +1,9 @@
 package hil.simulator.smm;
 
 import hil.simulator.Profile;
+import hil.simulator.auth.AuthModulePkcs7;
+import hil.simulator.auth.AuthVariableContext;
+import hil.simulator.auth.AuthVariableLib;
 import hil.simulator.store.VariableStore;
 import hil.simulator.uefi.Attributes;
 import hil.simulator.uefi.Bytes;
@@ -34,6 +37,30 @@ public final class VariableCore {
     private boolean endOfDxe;
     private boolean writeServiceReady;
     private boolean reclaimedForOs;
+    /**
+     * AuthVariableLib, present when the NV store has the authenticated format (AuthFormat) and the profile is not a
+     * bare store.
+     */
+    private final AuthVariableLib authLib;
+    /** AuthSupport: AuthVariableLib initialised with the write service. */
+    private boolean authSupport;
+    /**
+     * mCurrentBootVarErrFlag: the variable errors of this boot before EndOfDxe, which InitializeVarErrorFlag writes to
+     * VarErrorFlag at EndOfDxe.
+     */
+    private int currentBootVarErrFlag = VAR_ERROR_FLAG_NO_ERROR;
+    /**
+     * CommonUserVariableTotalSize: the NV bytes of user variables (no VarCheck property). With
+     * PcdMaxUserNvVariableSpaceSize 0 (OVMF) it starts at 0, grows with every user variable written and is counted
+     * anew by a reclaim.
+     */
+    private long commonUserTotal;
+
+    /** VarErrorFlag values (MdeModulePkg Guid/VarErrorFlag.h): bits are cleared, never set, within a boot. */
+    public static final int VAR_ERROR_FLAG_NO_ERROR = 0xFF;
+    public static final int VAR_ERROR_FLAG_SYSTEM_ERROR = 0xEF;
+    public static final int VAR_ERROR_FLAG_USER_ERROR = 0xFE;
+    private static final byte[] VAR_ERROR_FLAG_NAME = hil.simulator.uefi.Ucs2.encode("VarErrorFlag");
 
     public VariableCore(Profile profile, VariableStore nv, VariableStore volatileStore) {
         this.profile = profile;
@@ -47,18 +74,42 @@ public final class VariableCore {
         this.headerSize = nv.headerSize();
         this.commonSpace = (long) nv.size() - VariableStore.STORE_HEADER_SIZE - profile.hwErrStorageSize();
         this.commonRuntimeSpace = commonSpace; // PcdBoottimeReservedNvVariableSpaceSize is 0 in every profile
+        // A bare store (Profile#withBareStore, for unit tests that count from an empty store) is a driver linked with
+        // AuthVariableLibNull, as platforms without Secure Boot build it: nothing is written at start-up and
+        // authenticated writes are refused. Every real profile links AuthVariableLib.
+        this.authLib = nv.authenticated() && !strippedToBareStore(profile)
+                ? new AuthVariableLib(new AuthContext(), new AuthModulePkcs7()) : null;
     }
 
     /**
      * Starts the write service (VariableWriteServiceInitialize): a torn tail after the last record triggers a full
-     * reclaim first.
+     * reclaim first; then AuthVariableLib initialises (its variables and modes, its VarCheck properties) and
+     * authenticated writes become possible; then MOR.
      */
     public void startWriteService() {
         if (nv.hasTornTail()) {
             nv.reclaim(-1, -1, null, (c, h) -> true);
+            recountUserTotal();
         }
         writeServiceReady = true;
+        if (authLib != null) {
+            authSupport = authLib.initialize() == EfiStatus.SUCCESS;
+        }
         morLock.init();
+    }
+
+    /**
+     * Whether a unit test asked for a bare store ({@link Profile#withBareStore}) of a profile whose platform writes
+     * variables. Profiles whose platform data was never measured (ovmf-2m, edk2-defaults) are bare by default but
+     * their variable driver still links AuthVariableLib, as the real builds do.
+     */
+    private static boolean strippedToBareStore(Profile profile) {
+        return profile.bareStore() && Profile.byName(profile.name()).map(p -> !p.bareStore()).orElse(false);
+    }
+
+    /** The AuthVariableLib of this driver instance, empty for a store in the normal (non-authenticated) format. */
+    public java.util.Optional<AuthVariableLib> authVariableLib() {
+        return java.util.Optional.ofNullable(authLib);
     }
 
     public boolean writeServiceReady() {
@@ -82,6 +133,61 @@ public final class VariableCore {
         varCheck.policy().lock();
         endOfDxe = true;
         varCheck.onEndOfDxe();
+        initializeVarErrorFlag();
+    }
+
+    /**
+     * InitializeVarErrorFlag (InitializeVariableQuota at EndOfDxe): VarErrorFlag, NV|BS|RT, becomes this boot's flag
+     * unless it already holds it. Before EndOfDxe it still tells the last boot's errors.
+     */
+    private void initializeVarErrorFlag() {
+        Found f = find(VAR_ERROR_FLAG_NAME, EfiGuid.VAR_ERROR_FLAG, false);
+        if (f != null && f.store.data(f.offset).length > 0
+                && (f.store.data(f.offset)[0] & 0xFF) == currentBootVarErrFlag) {
+            return;
+        }
+        update(VAR_ERROR_FLAG_NAME, EfiGuid.VAR_ERROR_FLAG, Attributes.NV | Attributes.BS | Attributes.RT,
+                new byte[] {(byte) currentBootVarErrFlag}, f);
+    }
+
+    /**
+     * RecordVarErrorFlag: before EndOfDxe the error is kept for this boot's flag; after it, VarErrorFlag's data byte
+     * is programmed in place with the error's bits cleared (no new record), if the variable exists.
+     */
+    private void recordVarErrorFlag(int flag) {
+        if (!endOfDxe) {
+            currentBootVarErrFlag &= flag;
+            return;
+        }
+        VariableStore.Lookup l = nv.find(VAR_ERROR_FLAG_NAME, EfiGuid.VAR_ERROR_FLAG, a -> visibleNow(a));
+        if (!l.found() || nv.dataSize(l.offset()) < 1) {
+            return;
+        }
+        int stored = nv.data(l.offset())[0] & 0xFF;
+        if ((stored & flag) != stored) {
+            nv.programDataByte(l.offset(), 0, stored & flag);
+        }
+    }
+
+    /** A user variable: one without a VarCheck property (IsUserVariable). */
+    private boolean isUserVariable(byte[] name, EfiGuid vendor) {
+        return varCheck.property(name, vendor) == null;
+    }
+
+    /** CommonUserVariableTotalSize as a reclaim counts it: every remaining non-HR user record. */
+    private void recountUserTotal() {
+        long total = 0;
+        for (int off : nv.records()) {
+            if ((nv.attributes(off) & Attributes.HR) == 0 && isUserVariable(nv.nameBytes(off), nv.vendor(off))) {
+                total += nv.next(off) - off;
+            }
+        }
+        commonUserTotal = total;
+    }
+
+    /** The variable error flag value of this boot so far (tests). */
+    public int currentBootVarErrFlag() {
+        return currentBootVarErrFlag;
     }
 
     /** EDKII_VARIABLE_LOCK_PROTOCOL.RequestToLock as a DXE driver calls it (see {@link VarCheck#requestToLock}). */
@@ -116,6 +222,7 @@ public final class VariableCore {
                 && profile.hwErrStorageSize() - nv.hwErrTotal() < profile.maxHwErrVariableSize();
         if (remaining < profile.maxVariableSize() || remaining < profile.effectiveMaxAuthVariableSize() || hwErrLow) {
             nv.reclaim(-1, -1, null, (c, h) -> true);
+            recountUserTotal();
         }
     }
 
@@ -187,7 +294,15 @@ public final class VariableCore {
         int storeIndex = 0;
         int offset;
         if (isEmpty(name)) {
-            offset = volatileStore.firstOffset();
+            // FindVariableEx with an empty name: the walk starts at the first 0x3F record of the first store that has
+            // one visible now, so records in deleted transition (0x3E) before it are skipped even without a 0x3F
+            // twin; a store with only 0x3E records starts at its last one.
+            int[] start = firstOfWalk(order);
+            if (start == null) {
+                return new NextResult(EfiStatus.NOT_FOUND, nameSize, null, null);
+            }
+            storeIndex = start[0];
+            offset = start[1];
         } else {
             Found f = find(name, vendor, true);
             if (f == null) {
@@ -216,6 +331,28 @@ public final class VariableCore {
         return new NextResult(EfiStatus.NOT_FOUND, nameSize, null, null);
     }
 
+    /** Where FindVariableEx puts a walk from the empty name: {store index, offset}, or null when nothing is visible. */
+    private int[] firstOfWalk(List<VariableStore> order) {
+        for (int i = 0; i < order.size(); i++) {
+            VariableStore s = order.get(i);
+            int inTransition = -1;
+            for (int off = s.firstOffset(); s.isValidHeader(off); off = s.next(off)) {
+                int st = s.state(off);
+                if (!VariableStore.isVisibleState(st) || !visibleNow(s.attributes(off))) {
+                    continue;
+                }
+                if (st == VariableStore.VAR_ADDED) {
+                    return new int[] {i, off};
+                }
+                inTransition = off;
+            }
+            if (inTransition >= 0) {
+                return new int[] {i, inTransition};
+            }
+        }
+        return null;
+    }
+
     // ---- SetVariable ---------------------------------------------------------------------------------------
 
     /**
@@ -239,7 +376,12 @@ public final class VariableCore {
             // (later EDK II turns it into UNSUPPORTED, as it does for RT without BS).
             return EfiStatus.INVALID_PARAMETER;
         } else if ((attributes & (Attributes.AT | Attributes.AW)) != 0) {
-            // Authenticated variables are supported: the OVMF reference ships the authenticated store format.
+            if (!authSupport) {
+                // Authenticated variables are supported once the write service started AuthVariableLib
+                // (AuthSupport); before that, or for a store in the normal format (no AuthVariableLib), the driver
+                // refuses them like a platform without authenticated variables.
+                return EfiStatus.INVALID_PARAMETER;
+            }
         } else if ((attributes & Attributes.HR) != 0 && profile.hwErrStorageSize() == 0) {
             return EfiStatus.INVALID_PARAMETER;
         }
@@ -282,9 +424,6 @@ public final class VariableCore {
         if (mor != EfiStatus.SUCCESS) {
             return mor;
         }
-        if (!writeServiceReady && ((attributes & Attributes.NV) != 0 || at || aw)) {
-            return EfiStatus.NOT_AVAILABLE_YET;
-        }
         if (endOfDxe) {
             EfiStatus veto = varCheck.check(name, vendor, attributes, data, payload, trusted);
             if (veto != EfiStatus.SUCCESS) {
@@ -304,22 +443,30 @@ public final class VariableCore {
         if (atRuntime && isLanguageCodes(name)) {
             return EfiStatus.WRITE_PROTECTED;
         }
-        if (aw) {
-            // Counter-based authenticated writes are not processed (AuthVariableLib).
-            return EfiStatus.UNSUPPORTED;
+        if (!writeServiceReady) {
+            // UpdateVariable's first check, reached without AuthVariableLib (not started yet): no NV write before
+            // the write service. AT and AW were refused above.
+            return (attributes & Attributes.NV) != 0 ? EfiStatus.NOT_AVAILABLE_YET
+                    : update(name, vendor, attributes, data, existing);
         }
-        if (at) {
-            // The AUTHENTICATION_2 descriptor is well-formed, but the PKCS#7 signature cannot be verified here.
-            return EfiStatus.SECURITY_VIOLATION;
+        if (authSupport) {
+            return authLib.process(name, vendor, data, attributes);
         }
-        if (existing != null && (existing.store.attributes(existing.offset) & (Attributes.AT | Attributes.AW)) != 0) {
-            return EfiStatus.WRITE_PROTECTED;
-        }
-        return update(name, vendor, attributes, data, existing);
+        return update(name, vendor, attributes, data, existing, null);
     }
 
-    /** UpdateVariable: the decision table of section 3.4.2. */
+    /** UpdateVariable without a timestamp (every write but a time-based authenticated one). */
     private EfiStatus update(byte[] name, EfiGuid vendor, int attributes, byte[] data, Found existing) {
+        return update(name, vendor, attributes, data, existing, null);
+    }
+
+    /**
+     * UpdateVariable: the decision table of section 3.4.2. {@code timeStamp} (time-based authenticated writes) goes
+     * into the record, the later of the old and the new one for APPEND, and a write carrying one is never skipped
+     * as identical.
+     */
+    private EfiStatus update(byte[] name, EfiGuid vendor, int attributes, byte[] data, Found existing,
+                             byte[] timeStamp) {
         boolean append = (attributes & Attributes.AP) != 0;
         byte[] newData = data;
         if (existing != null) {
@@ -339,8 +486,12 @@ public final class VariableCore {
                 return EfiStatus.SUCCESS;
             }
             byte[] old = s.data(existing.offset);
-            if (!append && Arrays.equals(old, data)) {
+            if (!append && Arrays.equals(old, data) && timeStamp == null) {
                 return EfiStatus.SUCCESS;
+            }
+            if (append && timeStamp != null && (attributes & Attributes.AT) != 0
+                    && !AuthVariableLib.notLater(s.timeStamp(existing.offset), timeStamp)) {
+                timeStamp = s.timeStamp(existing.offset);
             }
             if (append) {
                 long max = maxFor(attributes) - (headerSize + (long) name.length);
@@ -363,6 +514,8 @@ public final class VariableCore {
             }
         }
         int storedAttributes = attributes & ~Attributes.AP;
+        // Only time-based authenticated records carry a stamp; others keep zero.
+        byte[] recordStamp = (attributes & Attributes.AT) != 0 ? timeStamp : null;
         boolean nonVolatile = (attributes & Attributes.NV) != 0;
         VariableStore target = nonVolatile ? nv : volatileStore;
         long varSize = (long) headerSize + name.length + newData.length;
@@ -370,24 +523,41 @@ public final class VariableCore {
         int twin = existing != null ? existing.twin : -1;
         if (nonVolatile) {
             boolean hwErr = (attributes & Attributes.HR) != 0;
+            boolean user = !hwErr && isUserVariable(name, vendor);
+            long aligned = Bytes.align4((int) varSize);
             boolean overQuota = hwErr
                     ? varSize + nv.hwErrTotal() > profile.hwErrStorageSize()
                     : varSize + nv.commonTotal() > (atRuntime ? commonRuntimeSpace : commonSpace);
-            if (overQuota || !nv.fits(nv.footprint(name.length, newData.length))) {
+            // CommonMaxUserVariableSpace is CommonVariableSpace when PcdMaxUserNvVariableSpaceSize is 0.
+            boolean overUserQuota = user && varSize + commonUserTotal > commonSpace;
+            boolean overCommonQuota = !hwErr && varSize + nv.commonTotal() > (atRuntime ? commonRuntimeSpace : commonSpace);
+            if (overQuota || overUserQuota || !nv.fits(nv.footprint(name.length, newData.length))) {
                 if (atRuntime) {
+                    recordQuotaErrors(overUserQuota, overCommonQuota);
                     return EfiStatus.OUT_OF_RESOURCES;
                 }
-                int placed = nv.reclaim(updating, twin, nv.buildRecord(vendor, name, storedAttributes, newData, 0xFF),
+                int placed = nv.reclaim(updating, twin,
+                        nv.buildRecord(vendor, name, storedAttributes, newData, 0xFF, recordStamp),
                         (common, hw) -> common <= commonSpace && hw <= profile.hwErrStorageSize());
-                return placed == -2 ? EfiStatus.OUT_OF_RESOURCES : EfiStatus.SUCCESS;
+                recountUserTotal();
+                if (placed == -2) {
+                    recordQuotaErrors(user && varSize + commonUserTotal > commonSpace,
+                            !hwErr && varSize + nv.commonTotal() > commonSpace);
+                    return EfiStatus.OUT_OF_RESOURCES;
+                }
+                return EfiStatus.SUCCESS;
+            }
+            if (user) {
+                commonUserTotal += aligned;
             }
         } else if (!volatileStore.fits(volatileStore.footprint(name.length, newData.length))
                 || varSize + volatileStore.lastOffset() > volatileStore.size()) {
             int placed = volatileStore.reclaim(updating, twin,
-                    volatileStore.buildRecord(vendor, name, storedAttributes, newData, 0xFF), (c, h) -> true);
+                    volatileStore.buildRecord(vendor, name, storedAttributes, newData, 0xFF, recordStamp),
+                    (c, h) -> true);
             return placed == -2 ? EfiStatus.OUT_OF_RESOURCES : EfiStatus.SUCCESS;
         }
-        target.append(vendor, name, storedAttributes, newData);
+        target.append(vendor, name, storedAttributes, newData, recordStamp);
         if (existing != null) {
             if (twin >= 0) {
                 existing.store.clearState(twin, VariableStore.VAR_DELETED);
@@ -395,6 +565,16 @@ public final class VariableCore {
             existing.store.clearState(existing.offset, VariableStore.VAR_DELETED);
         }
         return EfiStatus.SUCCESS;
+    }
+
+    /** The RecordVarErrorFlag calls of a NV write that did not fit, user error first as in UpdateVariable. */
+    private void recordQuotaErrors(boolean user, boolean common) {
+        if (user) {
+            recordVarErrorFlag(VAR_ERROR_FLAG_USER_ERROR);
+        }
+        if (common) {
+            recordVarErrorFlag(VAR_ERROR_FLAG_SYSTEM_ERROR);
+        }
     }
 
     private long maxFor(int attributes) {
@@ -440,7 +620,13 @@ public final class VariableCore {
         if ((a & (Attributes.NV | Attributes.HR)) == Attributes.HR) {
             return queryFailure(EfiStatus.INVALID_PARAMETER);
         }
-        if ((a & Attributes.HR) != 0 && profile.hwErrStorageSize() == 0) {
+        if ((a & Attributes.AT) != 0 && !writeServiceReady) {
+            // No AuthSupport before the write service started AuthVariableLib.
+            return queryFailure(EfiStatus.UNSUPPORTED);
+        }
+        // One else-if chain in EDK II: with AT the authenticated-support branch is taken, so HR|AT is not refused on a
+        // platform without a hardware-error store; it reports that store's size, 0.
+        if ((a & Attributes.AT) == 0 && (a & Attributes.HR) != 0 && profile.hwErrStorageSize() == 0) {
             return queryFailure(EfiStatus.UNSUPPORTED);
         }
         boolean at = (a & Attributes.AT) != 0;
@@ -536,5 +722,48 @@ public final class VariableCore {
 
     private static boolean isLanguageCodes(byte[] name) {
         return Arrays.equals(name, PLATFORM_LANG_CODES) || Arrays.equals(name, LANG_CODES);
+    }
+
+    /** What the core lends AuthVariableLib (AUTH_VAR_LIB_CONTEXT_IN). */
+    private final class AuthContext implements AuthVariableContext {
+
+        @Override
+        public Variable find(byte[] name, EfiGuid vendor) {
+            Found f = VariableCore.this.find(name, vendor, true);
+            return f == null ? null
+                    : new Variable(f.store.attributes(f.offset), f.store.data(f.offset), f.store.timeStamp(f.offset));
+        }
+
+        @Override
+        public EfiStatus update(byte[] name, EfiGuid vendor, byte[] data, int attributes, byte[] timeStamp) {
+            return VariableCore.this.update(name, vendor, attributes, data, VariableCore.this.find(name, vendor, false),
+                    timeStamp);
+        }
+
+        @Override
+        public boolean overwriteFirstByte(byte[] name, EfiGuid vendor, byte value) {
+            Found f = VariableCore.this.find(name, vendor, false);
+            if (f == null || f.store.dataSize(f.offset) == 0) {
+                return false;
+            }
+            f.store.overwriteData(f.offset, 0, new byte[] {value});
+            return true;
+        }
+
+        @Override
+        public boolean atRuntime() {
+            return atRuntime;
+        }
+
+        @Override
+        public long maxAuthVariableSize() {
+            return profile.effectiveMaxAuthVariableSize() - headerSize;
+        }
+
+        @Override
+        public void setProperty(byte[] name, EfiGuid vendor, int property, int attributes, long minSize, long maxSize) {
+            varCheck.setProperty(name, vendor, VarCheck.PROPERTY_REVISION,
+                    new VarCheck.Property(property, attributes, minSize, maxSize));
+        }
     }
 }

@@ -30,6 +30,9 @@ public final class VariableStore {
     public static final int VAR_ADDED = 0x3F;
     public static final int VAR_IN_DELETED_TRANSITION = 0xFE;
     public static final int VAR_DELETED = 0xFD;
+    /** Offset of TimeStamp in AUTHENTICATED_VARIABLE_HEADER (after StartId, State, Reserved, Attributes, MonotonicCount). */
+    private static final int TIME_STAMP_FIELD = 16;
+    private static final int TIME_STAMP_SIZE = 16;
 
     private static final byte[] ERASED_BLOCK = erasedBlock();
 
@@ -190,6 +193,30 @@ public final class VariableStore {
         return sizesUnreadable(offset) ? 0 : Bytes.u32(b(), abs(offset) + nameSizeField() + 4);
     }
 
+    /**
+     * The header's TimeStamp (EFI_TIME, 16 bytes) in the authenticated format; 16 zero bytes in the normal format,
+     * which has none.
+     */
+    public byte[] timeStamp(int offset) {
+        if (!authenticated) {
+            return new byte[TIME_STAMP_SIZE];
+        }
+        int a = abs(offset) + TIME_STAMP_FIELD;
+        return Arrays.copyOfRange(b(), a, a + TIME_STAMP_SIZE);
+    }
+
+    /**
+     * Overwrites bytes of a record's data in place, without a new record: AuthVariableLib's UpdatePlatformMode
+     * changes SetupMode by a plain copy into the variable's data so that it works at runtime too (volatile store).
+     */
+    public void overwriteData(int offset, int at, byte[] bytes) {
+        if (at < 0 || at + bytes.length > dataSize(offset)) {
+            throw new IllegalArgumentException("in-place write of " + bytes.length + " bytes at " + at
+                    + " exceeds the record's " + dataSize(offset) + " data bytes");
+        }
+        medium.write(offset + headerSize + (int) nameSize(offset) + at, bytes);
+    }
+
     public EfiGuid vendor(int offset) {
         return EfiGuid.read(b(), abs(offset) + headerSize - EfiGuid.SIZE);
     }
@@ -322,9 +349,21 @@ public final class VariableStore {
 
     // ---- writes --------------------------------------------------------------------------------------------
 
-    /** Builds a record (State 0xFF) in this store's format. */
+    /** Builds a record (State 0xFF) in this store's format, with a zero TimeStamp. */
     public byte[] buildRecord(EfiGuid vendor, byte[] name, int attributes, byte[] data, int state) {
+        return buildRecord(vendor, name, attributes, data, state, null);
+    }
+
+    /**
+     * Builds a record (State 0xFF) in this store's format; in the authenticated format {@code timeStamp} (an
+     * EFI_TIME, 16 bytes, or null for zero) goes into the header's TimeStamp field, as UpdateVariable stores it for
+     * time-based authenticated writes.
+     */
+    public byte[] buildRecord(EfiGuid vendor, byte[] name, int attributes, byte[] data, int state, byte[] timeStamp) {
         byte[] r = new byte[headerSize + name.length + data.length];
+        if (authenticated && timeStamp != null) {
+            System.arraycopy(timeStamp, 0, r, TIME_STAMP_FIELD, TIME_STAMP_SIZE);
+        }
         Bytes.put16(r, 0, START_ID);
         r[2] = (byte) state;
         Bytes.put32(r, 4, attributes & 0xFFFFFFFFL);
@@ -353,8 +392,13 @@ public final class VariableStore {
      * @return the record's offset
      */
     public int append(EfiGuid vendor, byte[] name, int attributes, byte[] data) {
+        return append(vendor, name, attributes, data, null);
+    }
+
+    /** {@link #append(EfiGuid, byte[], int, byte[])} with a TimeStamp (authenticated format; null for zero). */
+    public int append(EfiGuid vendor, byte[] name, int attributes, byte[] data, byte[] timeStamp) {
         int offset = lastOffset;
-        medium.appendRecord(offset, buildRecord(vendor, name, attributes, data, 0xFF), headerSize);
+        medium.appendRecord(offset, buildRecord(vendor, name, attributes, data, 0xFF, timeStamp), headerSize);
         if (index != null) {
             index.computeIfAbsent(new RecordKey(vendor, java.nio.ByteBuffer.wrap(name.clone())), k -> new ArrayList<>(2))
                     .add(offset);
@@ -367,6 +411,15 @@ public final class VariableStore {
             commonTotal += footprint;
         }
         return offset;
+    }
+
+    /**
+     * Programs byte {@code index} of the record's data in place (UpdateVariableStore on the data, as RecordVarErrorFlag
+     * does): a flash write can only clear bits, so the byte becomes {@code stored & value}.
+     */
+    public void programDataByte(int offset, int index, int value) {
+        int at = offset + headerSize + (int) nameSize(offset) + index;
+        medium.write(at, new byte[] {(byte) (b()[abs(at)] & value)});
     }
 
     /** ANDs the State byte of the record at {@code offset} with {@code mask} (only clears bits). */

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StartUpAndVirtualModeTest {
 
-    private final SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M);
+    private final SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M.withBareStore());
     private final Machine machine = new Machine(platform);
 
     private SimulatedPlatform.Outcome<EfiStatus> set(String name, int attributes) {
@@ -83,6 +83,25 @@ class StartUpAndVirtualModeTest {
 
             assertTrue(protocols().contains("gEfiVariableWriteArchProtocolGuid"));
             assertEquals(EfiStatus.SUCCESS, set("Nv", Attributes.NV_BS_RT).result());
+        }
+
+        /**
+         * Before the write service AuthSupport is FALSE, so AT is refused with the attribute checks; the attribute
+         * checks of an existing variable come before UpdateVariable's EFI_NOT_AVAILABLE_YET (Variable.c 2022.11).
+         */
+        @Test
+        void beforeTheWriteServiceCheckOrderFollowsEdk2() {
+            machine.set("Kept", Attributes.NV_BS_RT, (byte) 9);
+            platform.restartUntil(StartUpStage.VARIABLE_READY);
+
+            assertEquals(EfiStatus.INVALID_PARAMETER, set("Kept", Attributes.NV | Attributes.BS).result());
+            assertEquals(EfiStatus.NOT_AVAILABLE_YET, set("Kept", Attributes.NV_BS_RT).result());
+            byte[] auth2 = new byte[48];
+            auth2[16] = 24; // dwLength: a well-formed descriptor header
+            assertEquals(EfiStatus.INVALID_PARAMETER, platform.call("SetVariable", d -> d.setVariable(
+                    Ucs2.encode("A"), VENDOR, Attributes.NV_BS_RT | Attributes.AT, auth2.length, auth2)).result());
+            assertEquals(EfiStatus.UNSUPPORTED, machine.query(Attributes.NV_BS_RT | Attributes.AT).status());
+            assertEquals(EfiStatus.SUCCESS, machine.query(Attributes.NV_BS_RT).status());
         }
 
         @Test

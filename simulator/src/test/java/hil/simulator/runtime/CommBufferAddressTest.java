@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CommBufferAddressTest {
 
-    private final SimulatedPlatform platform = new SimulatedPlatform(hil.simulator.Profile.OVMF_4M);
+    private final SimulatedPlatform platform = new SimulatedPlatform(hil.simulator.Profile.OVMF_4M.withBareStore());
     private final Machine machine = new Machine(platform);
     private final DxeCore dxe = platform.firmware();
     private final VariableSmmRuntimeDxe driver = platform.variableDriver();

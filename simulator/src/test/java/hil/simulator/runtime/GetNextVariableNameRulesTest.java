@@ -17,6 +17,58 @@ class GetNextVariableNameRulesTest {
 
     private final Machine machine = new Machine();
 
+    /** Leaves the first record of the NV store in deleted transition (0x3E) without a 0x3F twin, as a cut can. */
+    private void firstNvRecordInDeletedTransition() {
+        var nv = machine.platform().core().nvStore();
+        nv.clearState(nv.firstOffset(), hil.simulator.store.VariableStore.VAR_IN_DELETED_TRANSITION);
+    }
+
+    /**
+     * FindVariableEx with an empty name returns the first 0x3F record and only remembers 0x3E ones, so a walk starts
+     * after a leading 0x3E record even though GetVariable still finds it (VariableParsing.c 2022.11).
+     */
+    @Test
+    void aWalkSkipsALeadingRecordInDeletedTransition() {
+        machine.set("N1", Attributes.NV_BS_RT, (byte) 1);
+        machine.set("N2", Attributes.NV_BS_RT, (byte) 2);
+        firstNvRecordInDeletedTransition();
+
+        assertEquals(List.of("N2"), machine.names());
+        assertEquals(EfiStatus.SUCCESS, machine.get("N1").status());
+    }
+
+    @Test
+    void aRecordInDeletedTransitionAfterTheFirstLiveOneIsListed() {
+        machine.set("N0", Attributes.NV_BS_RT, (byte) 0);
+        machine.set("N1", Attributes.NV_BS_RT, (byte) 1);
+        var nv = machine.platform().core().nvStore();
+        nv.clearState(nv.next(nv.firstOffset()), hil.simulator.store.VariableStore.VAR_IN_DELETED_TRANSITION);
+
+        assertEquals(List.of("N0", "N1"), machine.names());
+    }
+
+    @Test
+    void aStoreWithOnlyRecordsInDeletedTransitionStartsAtTheLastOne() {
+        machine.set("N1", Attributes.NV_BS_RT, (byte) 1);
+        machine.set("N2", Attributes.NV_BS_RT, (byte) 2);
+        var nv = machine.platform().core().nvStore();
+        nv.clearState(nv.firstOffset(), hil.simulator.store.VariableStore.VAR_IN_DELETED_TRANSITION);
+        nv.clearState(nv.next(nv.firstOffset()), hil.simulator.store.VariableStore.VAR_IN_DELETED_TRANSITION);
+
+        assertEquals(List.of("N2"), machine.names());
+    }
+
+    @Test
+    void aLeadingRecordInDeletedTransitionOfTheNvStoreIsSkippedAfterTheVolatileOnes() {
+        machine.set("V1", Attributes.BS_RT, (byte) 1);
+        machine.set("N1", Attributes.NV_BS_RT, (byte) 1);
+        machine.set("N2", Attributes.NV_BS_RT, (byte) 2);
+        firstNvRecordInDeletedTransition();
+
+        // Only the walk's starting point skips 0x3E records: reached from V1, the NV store's first record is listed.
+        assertEquals(List.of("V1", "N1", "N2"), machine.names());
+    }
+
     @Test
     void anEmptyStoreEndsAtOnceWithNotFound() {
         assertEquals(EfiStatus.NOT_FOUND, machine.next("", EfiGuid.ZERO, 64).status());

@@ -41,7 +41,7 @@ class OvmfObservationsTest {
         @Test
         @DisplayName("SetVariable NV|BS|RT|AW (0x17) with 1 byte is UNSUPPORTED")
         void authenticatedWriteAccessIsUnsupported() {
-            assertEquals(EfiStatus.UNSUPPORTED, machine.set("Probe", 0x17, (byte) 1));
+            assertEquals(EfiStatus.UNSUPPORTED, new Machine(new hil.simulator.platform.SimulatedPlatform(hil.simulator.Profile.OVMF_4M)).set("Probe", 0x17, (byte) 1));
         }
 
         @Test

@@ -70,8 +70,8 @@ class SmmCommunicationFuzzTest {
 
         Twin(Profile profile) {
             this.profile = profile;
-            this.a = new SimulatedPlatform(profile);
-            this.b = new SimulatedPlatform(profile);
+            this.a = new SimulatedPlatform(profile.withBareStore());
+            this.b = new SimulatedPlatform(profile.withBareStore());
             SmmVariableHandler handlerA = new SmmVariableHandler(a.core());
             this.smmA = new SmmCommunication(handlerA);
             this.smmB = new SmmCommunication(new SmmVariableHandler(b.core()));
@@ -298,7 +298,7 @@ class SmmCommunicationFuzzTest {
             nv.nameBytes(offset);
             nv.data(offset);
         }
-        walk(new Machine(new SimulatedPlatform(twin.profile, twin.a.flash().snapshot())));
+        walk(new Machine(new SimulatedPlatform(twin.profile.withBareStore(), twin.a.flash().snapshot())));
     }
 
     /** GetNextVariableName from the start to EFI_NOT_FOUND, growing the buffer when a name needs more. */

@@ -112,7 +112,7 @@ class SmmMemLibTest {
 
     @Test
     void aNullBufferOrACommSizeBelowTheHeaderIsInvalidParameter() {
-        SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M);
+        SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M.withBareStore());
 
         assertEquals(EfiStatus.INVALID_PARAMETER, platform.smm().communicate(0, 48).status());
         assertEquals(EfiStatus.INVALID_PARAMETER, platform.smm().communicate(0x7F00_0000L, 23).status());

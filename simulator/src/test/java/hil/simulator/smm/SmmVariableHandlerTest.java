@@ -34,7 +34,7 @@ class SmmVariableHandlerTest {
     private static final int P_MAX = 0x83F4;
 
     /** The reference's size tables are those of a build without TLS (payload 0x83F4). */
-    private final Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M_NO_TLS));
+    private final Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M_NO_TLS.withBareStore()));
     private final SmmVariableHandler handler = new SmmVariableHandler(machine.platform().core());
 
     private static byte[] message(long function, int payload) {
@@ -78,7 +78,7 @@ class SmmVariableHandlerTest {
     @CsvSource({"ovmf-4m-notls, 33780", "ovmf-4m, 262132", "ovmf-2m, 10228", "edk2-defaults, 1012"})
     void thePayloadSizeIsTheLargestVariablePlus48MinusTheHeaderAndGetPayloadSizeReportsIt(String profile, int expected) {
         SmmVariableHandler h = new SmmVariableHandler(
-                new SimulatedPlatform(Profile.byName(profile).orElseThrow()).core());
+                new SimulatedPlatform(Profile.byName(profile).orElseThrow().withBareStore()).core());
         byte[] b = message(CommLayout.FN_GET_PAYLOAD_SIZE, 8);
 
         h.handle(b, 0, b.length);

@@ -124,7 +124,7 @@ class PowerLossSweepTest {
     private static Sequence dryRun() {
         Random random = new Random(SEED);
         Sequence seq = new Sequence();
-        SimulatedPlatform platform = new SimulatedPlatform(PROFILE);
+        SimulatedPlatform platform = new SimulatedPlatform(PROFILE.withBareStore());
         Machine machine = new Machine(platform);
         int mixedAfterReclaim = -1;
         for (int i = 0; mixedAfterReclaim < STEPS_AFTER_RECLAIM; i++) {
@@ -161,7 +161,7 @@ class PowerLossSweepTest {
 
     private static Checkpoint checkpoint(int step, SimulatedPlatform running) {
         byte[] image = running.flash().snapshot();
-        SimulatedPlatform booted = new SimulatedPlatform(PROFILE, image);
+        SimulatedPlatform booted = new SimulatedPlatform(PROFILE.withBareStore(), image);
         VariableStore expected = running.core().nvStore();
         VariableStore actual = booted.core().nvStore();
         assertEquals(0, booted.flash().programOperations() + booted.flash().eraseOperations(), "a clean boot writes nothing");
@@ -258,7 +258,7 @@ class PowerLossSweepTest {
                 from = c;
             }
         }
-        SimulatedPlatform platform = new SimulatedPlatform(PROFILE, from.image());
+        SimulatedPlatform platform = new SimulatedPlatform(PROFILE.withBareStore(), from.image());
         long done = erase ? from.eraseOperations() : from.programOperations();
         platform.flash().arm(new PowerCut(cut.target(), cut.operation() - done, cut.minLength(), cut.bytesBeforeCut(),
                 cut.tornByteMask()));
@@ -294,7 +294,18 @@ class PowerLossSweepTest {
         }
         List<String> listed = machine.names();
         assertEquals(listed.size(), new HashSet<>(listed).size(), where + ": GetNextVariableName lists a name twice: " + listed);
-        assertEquals(present, listed.stream().sorted().toList(), where + ": listed names differ from readable ones");
+        // A walk from the empty name starts at the first 0x3F record (FindVariableEx), so a variable whose only
+        // visible record is in deleted transition (0x3E) before it is readable but not listed.
+        List<String> expected = new ArrayList<>(present);
+        for (VarsFile.Variable v : file.records()) {
+            if (v.state() == 0x3F) {
+                break;
+            }
+            if (v.state() == 0x3E && file.records().stream().noneMatch(o -> o.state() == 0x3F && o.name().equals(v.name()))) {
+                expected.remove(v.name());
+            }
+        }
+        assertEquals(expected, listed.stream().sorted().toList(), where + ": listed names differ from readable ones");
         assertEquals(EfiStatus.SUCCESS, machine.set("Probe", Attributes.NV_BS_RT, (byte) 0x5A), where + ": the next write");
     }
 

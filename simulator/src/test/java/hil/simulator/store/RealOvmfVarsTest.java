@@ -67,7 +67,7 @@ class RealOvmfVarsTest {
     @DisplayName("Booted from OVMF_VARS_4M.fd, one write changes exactly the bytes of its records and their State bytes")
     void oneWriteChangesOnlyItsRecords() throws Exception {
         byte[] original = read(VARS_4M);
-        SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M,
+        SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M.withBareStore(),
                 VarsFile.parse(original, VARS_4M.toString()).requireProfile(Profile.OVMF_4M).bytes());
         Machine machine = new Machine(platform);
 
@@ -98,7 +98,7 @@ class RealOvmfVarsTest {
     @DisplayName("After a reclaim the exported file differs from OVMF_VARS_4M.fd only in the store and one FTW queue entry")
     void aReclaimChangesOnlyTheStoreAndTheQueue() throws Exception {
         byte[] original = read(VARS_4M);
-        SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M, original);
+        SimulatedPlatform platform = new SimulatedPlatform(Profile.OVMF_4M.withBareStore(), original);
         Machine machine = new Machine(platform);
         machine.fillNv(8000);
         machine.set("F00", Attributes.NV_BS_RT);
@@ -142,7 +142,7 @@ class RealOvmfVarsTest {
         assertEquals(3143, find(file, "db").data().length);
         assertEquals(EfiGuid.IMAGE_SECURITY_DATABASE, find(file, "dbx").vendor());
 
-        Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M, file.bytes()));
+        Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M.withBareStore(), file.bytes()));
         assertArrayEquals(pk.data(), machine.dxe(d -> d.getVariable(Ucs2.encode("PK"),
                 EfiGuid.GLOBAL_VARIABLE, Machine.LARGE, 0, true)).data());
         assertEquals(file.variables().stream().map(VarsFile.Variable::name).toList(), machine.names(),

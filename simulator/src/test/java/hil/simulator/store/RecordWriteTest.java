@@ -113,7 +113,7 @@ class RecordWriteTest {
         @Test
         @DisplayName("An update cut after the new copy's State 0x7F still shows the old value, and the next update works")
         void anUpdateCutAtHeaderValidOnlyShowsTheOldValue() {
-            SimulatedPlatform platform = new SimulatedPlatform(PROFILE);
+            SimulatedPlatform platform = new SimulatedPlatform(PROFILE.withBareStore());
             Machine machine = new Machine(platform);
             machine.set("T", Attributes.NV_BS_RT, (byte) 1);
             platform.flash().arm(PowerCut.after(platform.flash().programOperations() + 3)); // 0x3E, header, 0x7F
@@ -158,7 +158,7 @@ class RecordWriteTest {
 
         @Test
         void appendWithNoDataOnAnExistingVariableRewritesItInFourProgramOperations() {
-            Machine machine = new Machine(new SimulatedPlatform(PROFILE));
+            Machine machine = new Machine(new SimulatedPlatform(PROFILE.withBareStore()));
             machine.set("T", Attributes.NV_BS_RT, (byte) 1);
             long ops = machine.programOperations();
 
@@ -171,7 +171,7 @@ class RecordWriteTest {
         @Test
         @DisplayName("An update cut after the new copy's State became 0x3F, before the old copy died, shows the new value")
         void anUpdateCutAfterCommittingShowsTheNewValue() {
-            SimulatedPlatform platform = new SimulatedPlatform(PROFILE);
+            SimulatedPlatform platform = new SimulatedPlatform(PROFILE.withBareStore());
             Machine machine = new Machine(platform);
             machine.set("T", Attributes.NV_BS_RT, (byte) 1);
             platform.flash().arm(PowerCut.after(platform.flash().programOperations() + 3));
@@ -189,8 +189,8 @@ class RecordWriteTest {
     @Test
     @DisplayName("Both record writes leave the same bytes once complete")
     void bothWritesEndInTheSameBytes() {
-        Machine old = new Machine(new SimulatedPlatform(Profile.OVMF_4M));
-        Machine current = new Machine(new SimulatedPlatform(Profile.OVMF_4M_2024));
+        Machine old = new Machine(new SimulatedPlatform(Profile.OVMF_4M.withBareStore()));
+        Machine current = new Machine(new SimulatedPlatform(Profile.OVMF_4M_2024.withBareStore()));
         for (Machine m : List.of(old, current)) {
             m.set("A", Attributes.NV_BS_RT, (byte) 1, (byte) 2);
             m.set("B", Attributes.NV_BS, new byte[300]);

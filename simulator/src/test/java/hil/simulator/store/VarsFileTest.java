@@ -132,7 +132,7 @@ class VarsFileTest {
     @Test
     @DisplayName("Records are listed in physical order with their State; variables() keeps what the firmware shows")
     void recordsAndVariables() {
-        Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M));
+        Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M.withBareStore()));
         machine.set("A", Attributes.NV_BS_RT, (byte) 1);
         machine.set("B", Attributes.NV_BS, (byte) 2, (byte) 3);
         machine.set("A", Attributes.NV_BS_RT, (byte) 4);

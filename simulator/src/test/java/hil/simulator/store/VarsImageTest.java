@@ -110,7 +110,7 @@ class VarsImageTest {
     @Test
     @DisplayName("SetVariable(\"Test\", NV|BS|RT, 01 02 03 04) lands at 0x64 as the 74-byte record of worked example 7.2 with erased padding")
     void committedRecordOnFlash() {
-        Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M));
+        Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M.withBareStore()));
 
         assertEquals(EfiStatus.SUCCESS, machine.set("Test", Attributes.NV_BS_RT, (byte) 1, (byte) 2, (byte) 3, (byte) 4));
 

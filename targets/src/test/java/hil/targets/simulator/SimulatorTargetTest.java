@@ -71,8 +71,15 @@ class SimulatorTargetTest {
 
     @Test
     void theWalkReturnsNameAndVendorOfTheFirstVariable() {
+        // The platform's own variables (AuthVariableLib's SetupMode first, in the volatile store) come before it, as
+        // on OVMF: walk until the test's variable.
         target.variables().setVariable("First", VENDOR, Attributes.BS_RT, new byte[] {1});
         Observation next = target.variables().getNextVariableName("", EfiGuid.ZERO, VariableServices.LARGE_BUFFER);
+        for (int i = 0; i < 200 && "EFI_SUCCESS".equals(next.status())
+                && !"First".equals(next.outputs().get(Keys.NAME)); i++) {
+            next = target.variables().getNextVariableName(next.outputs().get(Keys.NAME),
+                    EfiGuid.parse(next.outputs().get(Keys.VENDOR)), VariableServices.LARGE_BUFFER);
+        }
         assertEquals("EFI_SUCCESS", next.status());
         assertEquals("First", next.outputs().get(Keys.NAME));
         assertEquals(VENDOR.toString(), next.outputs().get(Keys.VENDOR));
