@@ -61,9 +61,10 @@ Feature: Malformed authentication descriptors, signature lists and attributes
     When I set the authenticated variable "db" of vendor EFI_IMAGE_SECURITY_DATABASE with attributes NV|BS|RT|AT to hex "2616c4c14c509240aca941f936934328 40000000 00000000 24000000 dec0a75e577e1d4b9f000000000000a1 0000000000000000000000000000000000000000" without a signature
     Then the status is EFI_INVALID_PARAMETER
 
-  # §1.2 step 2: PK/KEK/db/dbx must be exactly NV|BS|RT|AT
+  # §1.2 step 2: PK/KEK/db/dbx must be exactly NV|BS|RT|AT — a VarCheck property, checked after EndOfDxe
   Scenario: A db without RT is an invalid parameter
     Given the firmware is in the boot phase
+    And the firmware signals EndOfDxe
     When I set the authenticated variable "db" of vendor EFI_IMAGE_SECURITY_DATABASE with attributes NV|BS|AT to the certificate list of "DB1" without a signature
     Then the status is EFI_INVALID_PARAMETER
     And the variable "db" of vendor EFI_IMAGE_SECURITY_DATABASE does not exist
@@ -81,9 +82,10 @@ Feature: Malformed authentication descriptors, signature lists and attributes
     When I set the authenticated variable "HilAuthBoth" of vendor "AuthVarTest" with attributes NV|BS|RT|AW|AT to text "value" signed by "KeyA"
     Then the status is EFI_UNSUPPORTED
 
-  # §1.2 step 2: SetupMode and SecureBoot are read-only [PROBE B]
+  # §1.2 step 2: SetupMode and SecureBoot are read-only after EndOfDxe (VarCheck) [PROBE B]
   Scenario: The mode variables are write-protected
     Given the firmware is in the boot phase
+    And the firmware signals EndOfDxe
     When I set the variable "SetupMode" of vendor EFI_GLOBAL_VARIABLE with attributes BS|RT to hex "00"
     Then the status is EFI_WRITE_PROTECTED
     When I set the variable "SecureBoot" of vendor EFI_GLOBAL_VARIABLE with attributes BS|RT to hex "01"
