@@ -38,7 +38,20 @@ public final class TestKeyFactory {
     public static final Instant NOT_BEFORE = Instant.parse("2024-01-01T00:00:00Z");
     public static final Instant NOT_AFTER = Instant.parse("2049-12-31T23:59:59Z");
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The randomness of one key: a generator seeded with everything that defines the key (its name, the kind of
+     * subject, its issuer, its validity), so the same key comes out on every machine and in every run — shards of a
+     * run on different hosts and the jobs of one run send the same bytes, and their reports merge into the one an
+     * unsharded run writes. These are test keys: being reproducible is the point, secrecy is not.
+     */
+    private static SecureRandom randomFor(String name, boolean withCommonName, TestKey issuer, Instant notBefore,
+                                          Instant notAfter) throws GeneralSecurityException {
+        SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+        random.setSeed(("hil test key 1|" + name + "|" + withCommonName + "|"
+                + (issuer == null ? "" : issuer.name() + "/" + issuer.certificate().getSerialNumber()) + "|"
+                + notBefore + "|" + notAfter).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return random;
+    }
 
     private TestKeyFactory() {
     }
@@ -69,8 +82,9 @@ public final class TestKeyFactory {
     public static TestKey create(String name, boolean withCommonName, TestKey issuer, Instant notBefore,
                                  Instant notAfter) {
         try {
+            SecureRandom random = randomFor(name, withCommonName, issuer, notBefore, notAfter);
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048, RANDOM);
+            generator.initialize(2048, random);
             KeyPair pair = generator.generateKeyPair();
             X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "hil test keys");
             if (withCommonName) {
@@ -83,7 +97,7 @@ public final class TestKeyFactory {
                     : X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName,
-                    new BigInteger(63, RANDOM).add(BigInteger.ONE), Date.from(notBefore), Date.from(notAfter),
+                    new BigInteger(63, random).add(BigInteger.ONE), Date.from(notBefore), Date.from(notAfter),
                     subjectName, pair.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true,

@@ -43,7 +43,9 @@ class AuthVariableLibTest {
     private static final TestKey PK_LEAF = TestKeyFactory.issuedBy("hil PK leaf", PK_KEY);
     private static final TestKey OTHER = TestKeyFactory.selfSigned("hil other");
     private static final TestKey PRIV_A = TestKeyFactory.selfSigned("test-key");
-    private static final TestKey PRIV_B = TestKeyFactory.selfSigned("test-key");
+    /** Another key with the same CN (as FWTS's keys A and B): test keys are made from their definition, so it differs in validity. */
+    private static final TestKey PRIV_B = TestKeyFactory.create("test-key", true, null,
+            java.time.Instant.parse("2014-08-12T00:00:00Z"), TestKeyFactory.NOT_AFTER);
     private static final TestKey NO_CN = TestKeyFactory.withoutCommonName("no cn");
 
     private final Machine machine = new Machine(new SimulatedPlatform(Profile.OVMF_4M));
