@@ -125,6 +125,7 @@ final class RunCommand implements Callable<Integer> {
     /** The runs of each target: one, or one per job for a kind whose machines can run side by side. */
     private List<Lane> lanes(List<Selected> selected, FeatureSelection features) {
         int wanted = jobs();
+        Map<String, Long> durations = null;
         List<Lane> lanes = new ArrayList<>();
         for (Selected target : selected) {
             TargetKind kind = target.kind();
@@ -134,7 +135,10 @@ final class RunCommand implements Callable<Integer> {
                 lanes.add(new Lane(target, 0, features));
                 continue;
             }
-            Map<String, Long> durations = shardDurations == null ? Map.of() : durations();
+            if (durations == null) {
+                // The earlier report is read once, for every target run as several jobs.
+                durations = shardDurations == null ? Map.of() : durations();
+            }
             for (int job = 1; job <= n; job++) {
                 lanes.add(new Lane(target, job, features.shard(job, n, durations)));
             }

@@ -98,8 +98,11 @@ final class SignatureLists {
         return isPk && count > 1 ? EfiStatus.INVALID_PARAMETER : EfiStatus.SUCCESS;
     }
 
-    /** One well-formed list of a stored (already checked) signature database. */
-    record SigList(EfiGuid type, int signatureSize, List<byte[]> entries) {
+    /**
+     * One well-formed list of a signature database: its type, SignatureSize, entries (owner included) and its header
+     * bytes as they stand (the 28-byte header and the HeaderSize bytes after it).
+     */
+    record SigList(EfiGuid type, int signatureSize, List<byte[]> entries, byte[] header) {
     }
 
     /** The lists of a stored database, as far as they parse (headers within bounds, entries whole). */
@@ -120,7 +123,8 @@ final class SignatureLists {
             for (long i = 0; i < n; i++, entry += (int) signatureSize) {
                 entries.add(Arrays.copyOfRange(data, entry, entry + (int) signatureSize));
             }
-            out.add(new SigList(EfiGuid.read(data, at), (int) signatureSize, entries));
+            out.add(new SigList(EfiGuid.read(data, at), (int) signatureSize, entries,
+                    Arrays.copyOfRange(data, at, (int) (at + HEADER + headerSize))));
             at += (int) listSize;
         }
         return out;
@@ -164,32 +168,19 @@ final class SignatureLists {
     static byte[] filter(byte[] stored, byte[] appended) {
         List<SigList> old = parse(stored);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int at = 0;
-        while (appended.length - at >= HEADER) {
-            long listSize = Bytes.u32(appended, at + 16);
-            long headerSize = Bytes.u32(appended, at + 20);
-            long signatureSize = Bytes.u32(appended, at + 24);
-            if (listSize < HEADER || listSize > appended.length - at || signatureSize == 0
-                    || HEADER + headerSize > listSize) {
-                break;
-            }
-            EfiGuid type = EfiGuid.read(appended, at);
+        for (SigList list : parse(appended)) {
             ByteArrayOutputStream kept = new ByteArrayOutputStream();
-            long n = (listSize - HEADER - headerSize) / signatureSize;
-            int entry = (int) (at + HEADER + headerSize);
-            for (long i = 0; i < n; i++, entry += (int) signatureSize) {
-                byte[] e = Arrays.copyOfRange(appended, entry, entry + (int) signatureSize);
-                if (!contains(old, type, (int) signatureSize, e)) {
+            for (byte[] e : list.entries()) {
+                if (!contains(old, list.type(), list.signatureSize(), e)) {
                     kept.writeBytes(e);
                 }
             }
             if (kept.size() > 0) {
-                byte[] header = Arrays.copyOfRange(appended, at, (int) (at + HEADER + headerSize));
+                byte[] header = list.header().clone();
                 Bytes.put32(header, 16, header.length + (long) kept.size());
                 out.writeBytes(header);
                 out.writeBytes(kept.toByteArray());
             }
-            at += (int) listSize;
         }
         return out.toByteArray();
     }
