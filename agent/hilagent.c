@@ -235,38 +235,174 @@ static CHAR16 next_char(void)
     }
 }
 
+/* A request line being read: at most cap characters in buf, the rest of a longer line counted as overflow. */
+typedef struct {
+    CHAR8 *buf;
+    UINTN cap;
+    UINTN len;
+    BOOLEAN overflow;
+} LINE;
+
+/* Adds one typed character to the line; TRUE when it ended a non-empty line (buf is then NUL-terminated). */
+static BOOLEAN line_feed(LINE *l, CHAR16 c)
+{
+    if (c == 0) {
+        return FALSE; /* a scan-code-only key (arrows, function keys) */
+    }
+    if (c == '\r' || c == '\n') {
+        if (l->len == 0 && !l->overflow) {
+            return FALSE; /* empty lines are skipped */
+        }
+        l->buf[l->len] = 0;
+        return TRUE;
+    }
+    if (c == '\t') {
+        c = ' ';
+    } else if (c < 0x20 || c > 0x7e) {
+        /* Outside the protocol alphabet: kept as a character no value may contain. */
+        c = '?';
+    }
+    if (l->len < l->cap) {
+        l->buf[l->len++] = (CHAR8)c;
+    } else {
+        l->overflow = TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * Option `direct-serial`. EDK II's terminal driver takes typed bytes from the serial port on a 20 ms timer, one
+ * receive FIFO (16 bytes) at a time, which caps a request at about 800 bytes a second (a signed write of 1.5 KB took
+ * 4 s). With the option the agent reads the console's serial port itself: it finds the platform's only
+ * EFI_SERIAL_IO_PROTOCOL, makes that instance's GetControl report an empty receive buffer (and Read time out) to
+ * everyone else, so the terminal no longer takes input, and reads through the original functions. Output still
+ * goes through ConOut. The original functions are put back when the agent returns to the Shell. Not used when
+ * there are several serial ports (which one is the console is not known) or after ExitBootServices.
+ */
+static EFI_SERIAL_IO_PROTOCOL *direct_serial;
+static EFI_SERIAL_GET_CONTROL_BITS direct_get_control;
+static EFI_SERIAL_READ direct_read;
+static EFI_EVENT direct_tick;
+
+/*
+ * The replacements are called by the firmware, so they use the Microsoft x64 convention themselves (EFIAPI is empty in
+ * this gnu-efi build: the agent's own calls into the firmware convert through uefi_call_wrapper).
+ */
+#define FIRMWARE_CALLED __attribute__((ms_abi))
+
+static EFI_STATUS FIRMWARE_CALLED hidden_get_control(EFI_SERIAL_IO_PROTOCOL *This, UINT32 *Control)
+{
+    EFI_STATUS st = uefi_call_wrapper(direct_get_control, 2, This, Control);
+    if (!EFI_ERROR(st) && Control != NULL) {
+        *Control |= EFI_SERIAL_INPUT_BUFFER_EMPTY;
+    }
+    return st;
+}
+
+static EFI_STATUS FIRMWARE_CALLED hidden_read(EFI_SERIAL_IO_PROTOCOL *This, UINTN *BufferSize, VOID *Buffer)
+{
+    (void)This;
+    (void)Buffer;
+    if (BufferSize != NULL) {
+        *BufferSize = 0;
+    }
+    return EFI_TIMEOUT;
+}
+
+static void direct_serial_init(void)
+{
+    UINTN count = 0;
+    EFI_HANDLE *handles = NULL;
+    if (EFI_ERROR(uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &SerialIoProtocol, NULL, &count,
+                                    &handles))) {
+        return;
+    }
+    EFI_SERIAL_IO_PROTOCOL *io = NULL;
+    if (count != 1 || EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, handles[0], &SerialIoProtocol, (void **)&io))
+        || io == NULL
+        || EFI_ERROR(uefi_call_wrapper(BS->CreateEvent, 5, EVT_TIMER, TPL_APPLICATION, NULL, NULL, &direct_tick))) {
+        FreePool(handles);
+        return;
+    }
+    FreePool(handles);
+    /* The platform's timer tick at most: the wait for a request's first byte. */
+    uefi_call_wrapper(BS->SetTimer, 3, direct_tick, TimerPeriodic, 10000);
+    EFI_TPL old = uefi_call_wrapper(BS->RaiseTPL, 1, TPL_NOTIFY);
+    direct_get_control = io->GetControl;
+    direct_read = io->Read;
+    io->GetControl = (EFI_SERIAL_GET_CONTROL_BITS)(void *)hidden_get_control;
+    io->Read = (EFI_SERIAL_READ)(void *)hidden_read;
+    direct_serial = io;
+    uefi_call_wrapper(BS->RestoreTPL, 1, old);
+}
+
+/* Gives the serial port back to the console (before the agent returns to the Shell). */
+static void direct_serial_end(void)
+{
+    if (direct_serial == NULL) {
+        return;
+    }
+    EFI_TPL old = uefi_call_wrapper(BS->RaiseTPL, 1, TPL_NOTIFY);
+    direct_serial->GetControl = direct_get_control;
+    direct_serial->Read = direct_read;
+    uefi_call_wrapper(BS->RestoreTPL, 1, old);
+    direct_serial = NULL;
+    uefi_call_wrapper(BS->CloseEvent, 1, direct_tick);
+}
+
+/* Consecutive empty reads (each one the port's own time-out) before a line in progress waits on the timer again. */
+#define DIRECT_PATIENCE 2000
+
+/* One line read from the serial port directly; keys the terminal took before the agent started come first. */
+static void direct_serial_line(LINE *l)
+{
+    EFI_INPUT_KEY key;
+    while (uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn, &key) == EFI_SUCCESS) {
+        if (line_feed(l, key.UnicodeChar)) {
+            return;
+        }
+    }
+    UINTN idle = 0;
+    for (;;) {
+        UINT8 b;
+        UINTN n = 1;
+        EFI_STATUS st = uefi_call_wrapper(direct_read, 3, direct_serial, &n, &b);
+        if (!EFI_ERROR(st) && n == 1) {
+            idle = 0;
+            if (line_feed(l, (CHAR16)b)) {
+                return;
+            }
+            continue;
+        }
+        if ((l->len > 0 || l->overflow) && ++idle < DIRECT_PATIENCE) {
+            continue; /* within a line the next bytes follow at once: keep asking */
+        }
+        /* Nothing typed: sleep until the next timer tick, then look at the port again. */
+        UINT32 control = EFI_SERIAL_INPUT_BUFFER_EMPTY;
+        while (EFI_ERROR(uefi_call_wrapper(direct_get_control, 2, direct_serial, &control))
+               || (control & EFI_SERIAL_INPUT_BUFFER_EMPTY) != 0) {
+            UINTN index;
+            uefi_call_wrapper(BS->WaitForEvent, 3, 1, &direct_tick, &index);
+        }
+        idle = 0;
+    }
+}
+
 /*
  * Reads one line into buf (NUL-terminated, at most cap characters). Empty lines are skipped; a
  * line longer than cap is consumed to its end and reported through *overflow.
  */
 static void read_line(CHAR8 *buf, UINTN cap, UINTN *len, BOOLEAN *overflow)
 {
-    *len = 0;
-    *overflow = FALSE;
-    for (;;) {
-        CHAR16 c = next_char();
-        if (c == 0) {
-            continue; /* a scan-code-only key (arrows, function keys) */
-        }
-        if (c == '\r' || c == '\n') {
-            if (*len == 0 && !*overflow) {
-                continue;
-            }
-            buf[*len] = 0;
-            return;
-        }
-        if (c == '\t') {
-            c = ' ';
-        } else if (c < 0x20 || c > 0x7e) {
-            /* Outside the protocol alphabet: kept as a character no value may contain. */
-            c = '?';
-        }
-        if (*len < cap) {
-            buf[(*len)++] = (CHAR8)c;
-        } else {
-            *overflow = TRUE;
+    LINE l = {buf, cap, 0, FALSE};
+    if (direct_serial != NULL && !uart_io) {
+        direct_serial_line(&l);
+    } else {
+        while (!line_feed(&l, next_char())) {
         }
     }
+    *len = l.len;
+    *overflow = l.overflow;
 }
 
 /* ---------------------------------------------------------------- memory */
@@ -1506,6 +1642,9 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
     if (has_option(image, L"qemu-uart-fifo")) {
         qemu_uart_fifo();
     }
+    if (has_option(image, L"direct-serial")) {
+        direct_serial_init();
+    }
     /* A session may last longer than the boot manager's watchdog allows. */
     uefi_call_wrapper(BS->SetWatchdogTimer, 4, 0, 0, 0, NULL);
 
@@ -1546,6 +1685,7 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
             /* ResetSystem does not return; if it does, the agent keeps serving. */
         }
     }
+    direct_serial_end();
     FreePool(line);
     return EFI_SUCCESS;
 }

@@ -99,7 +99,7 @@ public final class BoardKind implements TargetKind {
                 SettingSpec.choice(CALLS, "auto", List.of("auto", "agent", "shell"),
                         "boot-phase variable calls: agent (raw calls, needs tftp-address), shell (setvar/dmpstore), auto"),
                 SettingSpec.optional(AGENT_SOURCE, Type.PATH, null, "directory of the UEFI agent sources (default: ../agent from lab-config)"),
-                SettingSpec.optional(AGENT_ARGUMENTS, Type.STRING, "", "arguments for the agent (qemu-uart-fifo on QEMU only)"),
+                SettingSpec.optional(AGENT_ARGUMENTS, Type.STRING, "", "arguments for the agent (qemu-uart-fifo on QEMU only, direct-serial)"),
                 SettingSpec.optional(BANNER, Type.REGEX, DEFAULT_BANNER, "text printed at every boot; seen mid-step it means the board reset"),
                 SettingSpec.optional(SHELL_PROMPT, Type.REGEX, hil.transports.shell.UefiShell.DEFAULT_PROMPT,
                         "the UEFI Shell's prompt at a line's start (default: EDK II's Shell> and FS0:\\> forms)"),

@@ -29,7 +29,7 @@ final class BootMedia {
      * that it runs on QEMU so it may deepen the emulated UART's receive FIFO (typed requests arrive faster).
      */
     static String startupScript() {
-        return "@echo -off\r\nfs0:\r\n" + AgentBuild.BINARY + " qemu-uart-fifo\r\n";
+        return "@echo -off\r\nfs0:\r\n" + AgentBuild.BINARY + " qemu-uart-fifo direct-serial\r\n";
     }
 
     /** Writes a FAT image holding {@code files} (name in the root directory → source file). */

@@ -98,7 +98,7 @@ class VirtualBoardTest {
         settings.put(BoardKind.TFTP_ADDRESS, "10.0.2.2");
         settings.put(BoardKind.TFTP_PORT, 0L);
         settings.put(BoardKind.TFTP_BIND, "127.0.0.1");
-        settings.put(BoardKind.AGENT_ARGUMENTS, "qemu-uart-fifo");
+        settings.put(BoardKind.AGENT_ARGUMENTS, "qemu-uart-fifo direct-serial");
         settings.put(BoardKind.TX_CHUNK, 0L);
         settings.put(BoardKind.AGENT_SOURCE, REPO.resolve("agent"));
         settings.put(BoardKind.LEASE_DIR, leases);

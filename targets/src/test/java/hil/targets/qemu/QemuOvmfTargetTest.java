@@ -68,6 +68,19 @@ class QemuOvmfTargetTest {
     }
 
     @Test
+    @Order(2)
+    void aLongRequestOfUnrepeatedBytesArrivesWhole() {
+        // 20 KB of bytes no compact form covers: a 40 KB hex request, read off the serial port by the agent
+        // (direct-serial) faster than the console's 20 ms poll could take it, in order and without a byte lost.
+        byte[] data = new byte[20000];
+        new java.util.Random(20261206L).nextBytes(data);
+        assertEquals("EFI_SUCCESS", target.setVariable("HilRandom", VENDOR, Attributes.NV_BS_RT, data).status());
+        Observation get = target.getVariable("HilRandom", VENDOR, VariableServices.LARGE_BUFFER);
+        assertEquals(java.util.HexFormat.of().formatHex(data), get.outputs().get(Keys.DATA));
+        assertEquals("EFI_SUCCESS", target.setVariable("HilRandom", VENDOR, Attributes.NV_BS_RT, new byte[0]).status());
+    }
+
+    @Test
     @Order(3)
     void theNextScenarioReusesTheMachineWithTheWrittenVariablesRestored() {
         long boots = target.boots();
