@@ -3,11 +3,14 @@ package hil.steps;
 import hil.reports.model.Observation;
 import hil.simulator.uefi.EfiGuid;
 import hil.targets.Capability;
+import hil.targets.HilException;
 import hil.targets.Phase;
 import hil.targets.Platform;
+import hil.targets.VariableStoreFile;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.When;
 
+import java.nio.file.Files;
 import java.util.function.Function;
 
 /** Phases and platform events. */
@@ -30,6 +33,20 @@ public final class PhaseSteps {
     @Given("the firmware is in the boot phase")
     public void bootPhase() {
         event(Platform::bootFreshWhenNeeded, "boot the target with its factory variable store");
+    }
+
+    @Given("the firmware is in the boot phase with the variable store {name}")
+    public void bootPhaseWithStore(String name) {
+        VariableStoreFile store = TargetSession.store(name);
+        if (!Files.isRegularFile(store.file())) {
+            String reason = "the variable store \"" + name + "\" (" + store.definedAt() + ") names " + store.file()
+                    + ", which is not on this machine";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new HilException(reason + " (CI=true: a missing component fails the run)");
+            }
+            throw state.notObservable(reason);
+        }
+        event(p -> p.bootFreshWithStore(store), "boot the target with the variable store \"" + name + "\"");
     }
 
     @Given("the OS is running")

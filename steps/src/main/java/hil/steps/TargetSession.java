@@ -4,6 +4,7 @@ import hil.targets.HilException;
 import hil.targets.Target;
 import hil.targets.TargetKind;
 import hil.targets.TargetKinds;
+import hil.targets.VariableStoreFile;
 import hil.targets.labconfig.LabConfig;
 import hil.targets.labconfig.TargetConfig;
 
@@ -73,6 +74,18 @@ final class TargetSession {
             throw new TestAbortedException("not observable on target " + name + ": " + reason);
         }
         return kind.create(target);
+    }
+
+    /**
+     * The variable store called {@code name} in the lab-config's {@value LabConfig#STORES_FILE}; an unknown name is an
+     * error listing the known ones.
+     */
+    static VariableStoreFile store(String name) {
+        LabConfig config = LabConfig.load(labConfigDir(), TargetKinds.all());
+        return config.store(name).orElseThrow(() -> new HilException("unknown variable store \"" + name + "\" ("
+                + (config.stores().isEmpty() ? "lab-config " + config.dir() + " has no " + LabConfig.STORES_FILE
+                : config.dir().resolve(LabConfig.STORES_FILE) + " has: " + String.join(", ",
+                config.stores().stream().map(VariableStoreFile::name).toList())) + ")"));
     }
 
     static Path labConfigDir() {

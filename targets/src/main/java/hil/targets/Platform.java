@@ -16,6 +16,14 @@ public interface Platform {
         return bootFresh();
     }
 
+    /**
+     * Brings the target to a freshly booted state whose variable flash held {@code store} at power-on, instead of the
+     * factory store; the platform's drivers then start on it as they do on every boot.
+     *
+     * @throws NotObservableException when the target cannot start from another store
+     */
+    Observation bootFreshWithStore(VariableStoreFile store);
+
     Observation signalEndOfDxe();
 
     Observation signalReadyToBoot();

@@ -124,6 +124,21 @@ public final class SimulatedPlatform {
         boot();
     }
 
+    /**
+     * Power-on with another variable flash: {@code varsImage} (the profile's size) replaces the flash contents, then
+     * the machine boots on it as on the factory store.
+     */
+    public void startFrom(byte[] varsImage) {
+        if (varsImage.length != profile.varsSize()) {
+            throw new IllegalArgumentException("varstore image is " + varsImage.length + " bytes; profile "
+                    + profile.name() + " needs " + profile.varsSize());
+        }
+        powerLossArmed = false;
+        cutAfterByteWrites = 0;
+        flash = NorFlash.of(varsImage.clone(), profile.blockSize());
+        boot();
+    }
+
     /** ResetSystem: the flash keeps its contents, everything else starts over. */
     public void reset() {
         flash.disarm();

@@ -5,6 +5,7 @@ import hil.reports.model.Observation.Keys;
 import hil.simulator.platform.MemoryType;
 import hil.simulator.smm.CommLayout;
 import hil.simulator.smm.VarCheckPolicyMmi;
+import hil.simulator.store.VarsFile;
 import hil.simulator.uefi.Attributes;
 import hil.simulator.uefi.Bytes;
 import hil.simulator.uefi.EfiGuid;
@@ -16,6 +17,7 @@ import hil.targets.NotObservableException;
 import hil.targets.Phase;
 import hil.targets.RuntimeDrivers;
 import hil.targets.SmmMailbox;
+import hil.targets.VariableStoreFile;
 import hil.transports.Deadline;
 import hil.transports.TransportException;
 import hil.transports.console.Console;
@@ -745,6 +747,46 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
             throw broken("starting the firmware", e);
         }
         out.put("boot", "fresh (" + describeStart(boots) + ")");
+        out.put("calls", calls == CallPath.AGENT ? "raw calls by the UEFI agent" : "UEFI Shell commands");
+        return event("BootFresh", null, out, start);
+    }
+
+    /**
+     * Why this target cannot start from another variable store than its factory one, or {@code null} when it can
+     * ({@link #useStartingFlash}). By default it cannot.
+     */
+    protected String whyNoStartingStore(VariableStoreFile store, VarsFile image) {
+        return "hil cannot put another variable store on this target's flash: it starts with the store it holds";
+    }
+
+    /** Makes the next power-up start on a copy of {@code store} instead of the factory store. */
+    protected void useStartingFlash(VariableStoreFile store) {
+        throw new UnsupportedOperationException(name() + " cannot start from another variable store");
+    }
+
+    /**
+     * A cold start on another variable store. The machine is not reused afterwards: the next scenario that wants the
+     * factory store gets a new one.
+     */
+    @Override
+    public Observation bootFreshWithStore(VariableStoreFile store) {
+        long start = System.nanoTime();
+        String why = whyNoStartingStore(store, store.parse());
+        if (why != null) {
+            throw new NotObservableException(name(), why);
+        }
+        powerLossArmed = false;
+        useStartingFlash(store);
+        try {
+            startMachine();
+        } catch (RuntimeException e) {
+            throw broken("starting the firmware on the variable store " + store, e);
+        }
+        touched.clear();
+        restorable = false;
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("boot", "fresh (" + describeStart(boots) + ", on the variable store \"" + store.name() + "\": "
+                + store.file() + ")");
         out.put("calls", calls == CallPath.AGENT ? "raw calls by the UEFI agent" : "UEFI Shell commands");
         return event("BootFresh", null, out, start);
     }

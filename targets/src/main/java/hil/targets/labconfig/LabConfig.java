@@ -1,6 +1,7 @@
 package hil.targets.labconfig;
 
 import hil.targets.TargetKind;
+import hil.targets.VariableStoreFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,12 +32,17 @@ public final class LabConfig {
     /** The file name suffix of target definitions. */
     public static final String SUFFIX = ".yaml";
 
+    /** The file of the lab's variable stores (not a target); see {@link #stores()}. */
+    public static final String STORES_FILE = "stores" + SUFFIX;
+
     private final Path dir;
     private final List<TargetConfig> targets;
+    private final List<VariableStoreFile> stores;
 
-    private LabConfig(Path dir, List<TargetConfig> targets) {
+    private LabConfig(Path dir, List<TargetConfig> targets, List<VariableStoreFile> stores) {
         this.dir = dir;
         this.targets = List.copyOf(targets);
+        this.stores = List.copyOf(stores);
     }
 
     /**
@@ -53,7 +59,10 @@ public final class LabConfig {
                     : "lab-config directory " + dir + " not found (expected a directory of <target>.yaml files;"
                             + " pass another one with --lab-config DIR)");
         }
-        List<Path> files = yamlFiles(dir);
+        List<Path> files = new ArrayList<>(yamlFiles(dir));
+        Path storesFile = dir.resolve(STORES_FILE);
+        List<VariableStoreFile> stores = files.remove(storesFile)
+                ? new TargetFile(storesFile, kinds).parseStores(dir) : List.of();
         if (files.isEmpty()) {
             throw new LabConfigException("lab-config directory " + dir + " has no *" + SUFFIX
                     + " files (add one file per target, e.g. simulator.yaml with name: and kind:)");
@@ -70,7 +79,7 @@ public final class LabConfig {
         }
         List<TargetConfig> targets = new ArrayList<>();
         byName.values().forEach(p -> targets.add(p.config()));
-        return new LabConfig(dir, targets);
+        return new LabConfig(dir, targets, stores);
     }
 
     private static List<Path> yamlFiles(Path dir) {
@@ -97,6 +106,16 @@ public final class LabConfig {
     /** The target called {@code name}. */
     public Optional<TargetConfig> target(String name) {
         return targets.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /** The variable stores of {@value #STORES_FILE} a scenario can start from, in file order. */
+    public List<VariableStoreFile> stores() {
+        return stores;
+    }
+
+    /** The variable store called {@code name}. */
+    public Optional<VariableStoreFile> store(String name) {
+        return stores.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /** The names of all targets, in file-name order. */

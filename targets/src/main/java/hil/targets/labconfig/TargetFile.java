@@ -1,6 +1,7 @@
 package hil.targets.labconfig;
 
 import hil.targets.TargetKind;
+import hil.targets.VariableStoreFile;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -34,6 +35,7 @@ final class TargetFile {
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final List<String> TOP_LEVEL_KEYS = List.of("name", "kind", "description", "settings");
 
     private final Path file;
@@ -74,6 +76,72 @@ final class TargetFile {
         Map<String, Object> settings = settings(top, entries.get("settings"), kind);
         int nameLine = line(entries.get("name").getKeyNode());
         return new Parsed(new TargetConfig(name, kind.name(), description, settings, file), nameLine);
+    }
+
+    /**
+     * Parses the lab's {@code stores.yaml}: variable stores a scenario can start from.
+     *
+     * <pre>
+     * stores:
+     *   OVMF_VARS_4M.ms.fd:                        # the name scenarios use
+     *     file: /usr/share/OVMF/OVMF_VARS_4M.ms.fd  # absolute, or relative to the lab-config directory
+     *     description: Microsoft's keys enrolled    # optional
+     * </pre>
+     *
+     * Whether the files exist is checked when a scenario uses one (a lab-config stays loadable on a machine without
+     * them).
+     */
+    List<VariableStoreFile> parseStores(Path dir) {
+        Node root = compose();
+        List<VariableStoreFile> stores = new java.util.ArrayList<>();
+        if (root == null || isNull(root)) {
+            return stores;
+        }
+        if (!(root instanceof MappingNode top)) {
+            throw error(root, "", "expected a mapping with the key stores, found " + describe(root));
+        }
+        NodeTuple entry = entries(top, "", List.of("stores")).get("stores");
+        if (entry == null || isNull(entry.getValueNode())) {
+            return stores;
+        }
+        if (!(entry.getValueNode() instanceof MappingNode byName)) {
+            throw error(entry.getValueNode(), "stores", "expected a mapping of store names to their file and"
+                    + " description, found " + describe(entry.getValueNode()));
+        }
+        for (NodeTuple tuple : byName.getValue()) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode nameNode)) {
+                throw error(tuple.getKeyNode(), "stores", "expected a store name, found " + describe(tuple.getKeyNode()));
+            }
+            String name = nameNode.getValue();
+            String key = "stores." + name;
+            if (!STORE_NAME.matcher(name).matches()) {
+                throw error(nameNode, key, "'" + name + "' is not a valid store name (accepted: letters, digits, '.',"
+                        + " '_' and '-', starting with a letter or digit)");
+            }
+            if (stores.stream().anyMatch(s -> s.name().equals(name))) {
+                throw error(nameNode, key, "duplicate store name (keep one)");
+            }
+            if (!(tuple.getValueNode() instanceof MappingNode fields)) {
+                throw error(tuple.getValueNode(), key, "expected the keys file and description, found "
+                        + describe(tuple.getValueNode()));
+            }
+            Map<String, NodeTuple> given = entries(fields, key + ".", List.of("file", "description"));
+            NodeTuple fileEntry = given.get("file");
+            if (fileEntry == null || isNull(fileEntry.getValueNode())) {
+                throw error(nameNode, key + ".file", "missing (required: the path of a variable-store image)");
+            }
+            ScalarNode fileNode = scalar(fileEntry.getValueNode(), key + ".file", "the path of a variable-store image");
+            String description = optionalScalar(given, "description").map(ScalarNode::getValue).orElse("");
+            Path image;
+            try {
+                image = dir.resolve(fileNode.getValue()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw error(fileNode, key + ".file", "'" + fileNode.getValue() + "' is not a path: " + e.getReason());
+            }
+            stores.add(new VariableStoreFile(name, image, description,
+                    file.getFileName() + ":" + line(nameNode)));
+        }
+        return stores;
     }
 
     private Node compose() {

@@ -1,7 +1,9 @@
 package hil.targets.qemu;
 
+import hil.simulator.store.VarsFile;
 import hil.targets.Capability;
 import hil.targets.HilException;
+import hil.targets.VariableStoreFile;
 import hil.targets.firmware.AgentBuild;
 import hil.targets.firmware.AgentReply;
 import hil.targets.firmware.CallPath;
@@ -34,7 +36,7 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     private final Path fatImage;
     private QemuMachine machine;
     /** The flash a power cut left, for the next start; null: the next start copies the template. */
-    private Path cutFlash;
+    private Path startFlash;
     /** The last power cut, for tests. */
     private QemuMachine.FlashCut<AgentReply> lastCut;
     /** The write the next cut is aimed at instead of the middle of the call's writes (the sweep); 0: the middle. */
@@ -115,8 +117,8 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     protected Console powerUp(Deadline deadline) {
         resumed = false;
         saveAtReady = false;
-        startedFactory = cutFlash == null;
-        if (cutFlash == null && usesSavedState()) {
+        startedFactory = startFlash == null;
+        if (startFlash == null && usesSavedState()) {
             if (saved != null) {
                 try {
                     machine = QemuMachine.restore(name(), settings, saved, fatImage, deadline);
@@ -129,13 +131,49 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
                 saveAtReady = true;
             }
         }
-        Path vars = cutFlash != null ? cutFlash : settings.vars();
+        Path vars = startFlash != null ? startFlash : settings.vars();
         machine = QemuMachine.start(name(), settings, vars, fatImage, deadline);
-        if (cutFlash != null) {
-            QemuMachine.deleteTree(cutFlash.getParent());
-            cutFlash = null;
+        if (startFlash != null) {
+            QemuMachine.deleteTree(startFlash.getParent());
+            startFlash = null;
         }
         return machine.console();
+    }
+
+    /**
+     * A store with Secure Boot on cannot run the agent or the Shell on Debian's OVMF; a store of another size does not
+     * fit the firmware's flash.
+     */
+    @Override
+    protected String whyNoStartingStore(VariableStoreFile store, VarsFile image) {
+        if (VariableStoreFile.secureBootOn(image)) {
+            return "the variable store \"" + store.name() + "\" has Secure Boot on (PK enrolled, SecureBootEnable"
+                    + " not 0): Debian's OVMF does not start its built-in UEFI Shell then (its CVE-2023-48733 patch),"
+                    + " and neither the agent nor Debian's Linux is signed by a key in such a store's db (measured:"
+                    + " the Shell 'Security Violation', the kernel 'Access Denied' with Microsoft's keys)";
+        }
+        long size;
+        try {
+            size = Files.size(settings.vars());
+        } catch (IOException e) {
+            throw new HilException("cannot read " + settings.vars() + ": " + e.getMessage(), e);
+        }
+        if (image.fvHeader().fvLength() != size) {
+            return "the variable store \"" + store.name() + "\" is a flash of " + image.fvHeader().fvLength()
+                    + " bytes; this firmware's (" + settings.vars() + ") has " + size;
+        }
+        return null;
+    }
+
+    @Override
+    protected void useStartingFlash(VariableStoreFile store) {
+        try {
+            Path dir = Files.createTempDirectory(workDir, "store-");
+            startFlash = Files.write(dir.resolve("vars.fd"), store.bytes());
+        } catch (IOException e) {
+            throw new HilException("cannot copy the variable store " + store + " for " + name() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** QMP {@code system_reset}: the flash stays, RAM is lost; the Shell starts the agent again. */
@@ -307,7 +345,7 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
         nextCutAt = 0;
         try {
             Path dir = Files.createTempDirectory(workDir, "cut-");
-            cutFlash = Files.copy(m.varsFile(), dir.resolve("vars.fd"));
+            startFlash = Files.copy(m.varsFile(), dir.resolve("vars.fd"));
         } catch (IOException e) {
             throw new HilException("cannot keep the flash of " + name() + " after the power cut: " + e.getMessage(), e);
         }

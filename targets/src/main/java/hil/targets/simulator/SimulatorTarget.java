@@ -11,7 +11,9 @@ import hil.simulator.uefi.EfiGuid;
 import hil.simulator.uefi.EfiStatus;
 import hil.simulator.uefi.Ucs2;
 import hil.targets.Capability;
+import hil.targets.HilException;
 import hil.targets.Phase;
+import hil.targets.VariableStoreFile;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -195,6 +197,26 @@ final class SimulatorTarget extends hil.targets.CallingTarget {
             machine.factoryReset();
             return null;
         });
+    }
+
+    /**
+     * The simulated flash is replaced by the store's image (which must have the profile's geometry), then the machine
+     * powers on: AuthVariableLib's start and the platform's drivers run on it as on the factory store.
+     */
+    @Override
+    public Observation bootFreshWithStore(VariableStoreFile store) {
+        byte[] image = store.bytes();
+        try {
+            store.parse().requireProfile(profile);
+        } catch (hil.simulator.store.VarsFileException e) {
+            throw new HilException("variable store " + store + " does not fit the simulator's profile "
+                    + profile.name() + ": " + e.getMessage(), e);
+        }
+        long start = System.nanoTime();
+        machine.startFrom(image);
+        return new Observation("BootFresh", Map.of(), null,
+                Map.of("boot", "fresh, on the variable store \"" + store.name() + "\" (" + store.file() + ")"),
+                phase().label(), name(), System.nanoTime() - start, null);
     }
 
     @Override

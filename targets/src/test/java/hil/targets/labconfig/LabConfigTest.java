@@ -297,4 +297,76 @@ class LabConfigTest {
             throw new UnsupportedOperationException("not needed by lab-config tests");
         }
     }
+
+    @Nested
+    @DisplayName("stores.yaml")
+    class Stores {
+
+        private String storesError(String text) throws IOException {
+            write("simulator.yaml", SIMULATOR_YAML);
+            write("stores.yaml", text);
+            return loadError();
+        }
+
+        private String storesAt(int line) {
+            return dir.resolve("stores.yaml") + ":" + line + ": ";
+        }
+
+        @Test
+        void names_stores_with_their_file_resolved_against_the_directory_and_is_not_a_target() throws IOException {
+            write("simulator.yaml", SIMULATOR_YAML);
+            write("stores.yaml", """
+                    stores:
+                      OVMF_VARS_4M.ms.fd:
+                        file: /usr/share/OVMF/OVMF_VARS_4M.ms.fd
+                        description: Microsoft's keys
+                      mine:
+                        file: images/mine.fd
+                    """);
+
+            LabConfig config = LabConfig.load(dir, KINDS);
+
+            assertEquals(List.of("simulator"), config.names());
+            assertEquals(List.of(
+                    new hil.targets.VariableStoreFile("OVMF_VARS_4M.ms.fd", Path.of("/usr/share/OVMF/OVMF_VARS_4M.ms.fd"),
+                            "Microsoft's keys", "stores.yaml:2"),
+                    new hil.targets.VariableStoreFile("mine", dir.resolve("images/mine.fd"), "", "stores.yaml:5")),
+                    config.stores());
+            assertEquals("mine", config.store("mine").orElseThrow().name());
+            assertTrue(config.store("other").isEmpty());
+        }
+
+        @Test
+        void a_directory_without_stores_yaml_has_no_stores() throws IOException {
+            write("simulator.yaml", SIMULATOR_YAML);
+            assertEquals(List.of(), LabConfig.load(dir, KINDS).stores());
+        }
+
+        @Test
+        void an_entry_without_a_file_is_an_error_naming_its_line() throws IOException {
+            assertEquals(storesAt(2) + "stores.mine.file: missing (required: the path of a variable-store image)",
+                    storesError("stores:\n  mine:\n    description: no file\n"));
+        }
+
+        @Test
+        void an_unknown_key_is_an_error_listing_the_accepted_ones() throws IOException {
+            assertEquals(storesAt(3) + "stores.mine.size: unknown key (accepted: file, description)",
+                    storesError("stores:\n  mine:\n    size: 4M\n"));
+            assertEquals(storesAt(1) + "targets: unknown key (accepted: stores)",
+                    storesError("targets:\n  mine: x\n"));
+        }
+
+        @Test
+        void a_name_with_a_space_or_a_repeated_name_is_an_error() throws IOException {
+            assertTrue(storesError("stores:\n  my store:\n    file: a.fd\n").startsWith(storesAt(2)
+                    + "stores.my store: 'my store' is not a valid store name"));
+            assertTrue(storesError("stores:\n  a:\n    file: a.fd\n  a:\n    file: b.fd\n").startsWith(storesAt(4)));
+        }
+
+        @Test
+        void an_entry_that_is_not_a_mapping_is_an_error() throws IOException {
+            assertEquals(storesAt(2) + "stores.mine: expected the keys file and description, found 'a.fd'",
+                    storesError("stores:\n  mine: a.fd\n"));
+        }
+    }
 }

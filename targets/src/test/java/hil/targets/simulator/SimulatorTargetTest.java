@@ -147,4 +147,44 @@ class SimulatorTargetTest {
         assertEquals("boot", target.platform().reset().phase());
         assertEquals("boot", target.platform().exitBootServices().phase());
     }
+
+    @Test
+    void aStartingStoreIsTheFlashAtPowerOnAndTheNextFactoryStartForgetsIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        // A store made by a simulated machine of the same profile: one variable written, then the flash as a file.
+        hil.simulator.platform.SimulatedPlatform maker = new hil.simulator.platform.SimulatedPlatform(
+                hil.simulator.Profile.OVMF_4M);
+        assertEquals(hil.simulator.uefi.EfiStatus.SUCCESS, maker.core().setVariable(
+                hil.simulator.uefi.Ucs2.encode("HilStored"), VENDOR, Attributes.NV_BS_RT, new byte[] {7}, false));
+        Path image = java.nio.file.Files.write(dir.resolve("made.fd"), maker.flash().snapshot());
+        hil.targets.VariableStoreFile store = new hil.targets.VariableStoreFile("made", image, "", "stores.yaml:2");
+
+        Observation boot = target.platform().bootFreshWithStore(store);
+        assertTrue(boot.outputs().get("boot").contains("\"made\""), boot.outputs().toString());
+        assertEquals("07", target.variables().getVariable("HilStored", VENDOR, VariableServices.LARGE_BUFFER)
+                .outputs().get(Keys.DATA));
+
+        target.platform().bootFresh();
+        assertEquals("EFI_NOT_FOUND", target.variables().getVariable("HilStored", VENDOR,
+                VariableServices.LARGE_BUFFER).status());
+    }
+
+    @Test
+    void aStoreOfAnotherGeometryIsRefusedNamingTheStoreAndTheProfile(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path image = java.nio.file.Files.write(dir.resolve("small.fd"), new byte[131072]);
+        hil.targets.VariableStoreFile store = new hil.targets.VariableStoreFile("small", image, "", "stores.yaml:7");
+        String message = assertThrows(hil.targets.HilException.class,
+                () -> target.platform().bootFreshWithStore(store)).getMessage();
+        assertTrue(message.startsWith("variable store \"small\" (stores.yaml:7): "), message);
+    }
+
+    @Test
+    void aMissingStoreFileIsAnErrorNamingTheEntry(@org.junit.jupiter.api.io.TempDir Path dir) {
+        hil.targets.VariableStoreFile store = new hil.targets.VariableStoreFile("gone", dir.resolve("gone.fd"), "",
+                "stores.yaml:9");
+        assertEquals("variable store \"gone\" (stores.yaml:9): cannot read " + dir.resolve("gone.fd")
+                + ": no such file", assertThrows(hil.targets.HilException.class,
+                () -> target.platform().bootFreshWithStore(store)).getMessage());
+    }
 }
