@@ -53,6 +53,10 @@ public final class AgentBuild {
 
     /** The agent binary, built first if any source is newer. */
     public static synchronized Path ensureBuilt(Path source) {
+        return BuildLock.holding(source.resolve("build"), () -> build(source));
+    }
+
+    private static Path build(Path source) {
         Path out = source.resolve("build");
         Path binary = out.resolve(BINARY);
         if (Files.isRegularFile(binary) && RuntimeDriverRecord.IMAGES.stream().allMatch(i -> Files.isRegularFile(

@@ -65,6 +65,10 @@ final class GuestBuild {
      * binary is missing or a source is newer; {@code what} names it in errors.
      */
     static Path buildWithScript(Path source, Path binary, String what, long timeoutSeconds) {
+        return BuildLock.holding(binary.getParent(), () -> buildUnlocked(source, binary, what, timeoutSeconds));
+    }
+
+    private static Path buildUnlocked(Path source, Path binary, String what, long timeoutSeconds) {
         if (Files.isRegularFile(binary) && !AgentBuild.sourcesNewerThan(source, binary)) {
             return binary;
         }

@@ -31,6 +31,11 @@ final class MachineRegistry {
         return Set.copyOf(RUNNING);
     }
 
+    /** The processes of the machines called {@code name} (a target's) started and not yet reaped. */
+    static Set<QemuMachine> running(String name) {
+        return RUNNING.stream().filter(m -> m.name().equals(name)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     static void stopAll() {
         for (QemuMachine m : Set.copyOf(RUNNING)) {
             m.kill();

@@ -40,7 +40,7 @@ class QemuOvmfLazyBootTest {
         RuntimeDrivers drivers = target.extension(RuntimeDrivers.class).orElseThrow();
         assertThrows(NotObservableException.class, () -> drivers.restartUntil(RuntimeDrivers.StartUpStage.DXE_CORE));
         assertEquals(0, target.boots(), "nothing so far needed the machine");
-        assertTrue(MachineRegistry.running().isEmpty());
+        assertTrue(MachineRegistry.running(target.name()).isEmpty());
 
         assertEquals("EFI_NOT_FOUND", target.getVariable("HilLazy", EfiGuid.parse(
                 "12345678-1234-1234-1234-123456789abc"), VariableServices.LARGE_BUFFER).status());

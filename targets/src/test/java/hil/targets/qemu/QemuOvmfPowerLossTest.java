@@ -50,7 +50,7 @@ class QemuOvmfPowerLossTest {
 
     @BeforeAll
     static void boot() {
-        target = QemuTestTargets.create(QemuTestTargets.config("qemu-test", Map.of(QemuOvmfKind.CALLS, "agent")));
+        target = QemuTestTargets.create(QemuTestTargets.config("qemu-power", Map.of(QemuOvmfKind.CALLS, "agent")));
     }
 
     @AfterAll
@@ -152,6 +152,9 @@ class QemuOvmfPowerLossTest {
                 Thread.currentThread().interrupt();
                 fail("interrupted");
             }
+        }
+        for (int m = 0; m < SWEEP_MACHINES; m++) {
+            QemuTestTargets.assertNoneRunning("qemu-sweep-" + m);
         }
         if (!failures.isEmpty()) {
             AssertionError e = new AssertionError("the sweep failed on " + failures.size() + " machine(s)",

@@ -120,7 +120,7 @@ class QemuOvmfTargetTest {
         HilException e = assertThrows(HilException.class,
                 () -> target.getVariable("HilTest", VENDOR, VariableServices.LARGE_BUFFER));
         assertTrue(e.getMessage().contains("GetVariable failed on target qemu-test"), e.getMessage());
-        assertTrue(MachineRegistry.running().isEmpty(), "the killed machine is reaped");
+        assertTrue(MachineRegistry.running(target.name()).isEmpty(), "the killed machine is reaped");
         long boots = target.boots();
         target.bootFresh();
         assertEquals(boots + 1, target.boots());
@@ -138,7 +138,7 @@ class QemuOvmfTargetTest {
         assertTrue(e.getMessage().contains("GetVariable failed on target qemu-test"), e.getMessage());
         assertTrue(e.getMessage().contains("@HIL"), "names what it waited for: " + e.getMessage());
         assertFalse(m.alive());
-        assertTrue(MachineRegistry.running().isEmpty());
+        assertTrue(MachineRegistry.running(target.name()).isEmpty());
     }
 
     @Test
@@ -150,7 +150,7 @@ class QemuOvmfTargetTest {
         HilException e = assertThrows(HilException.class, () -> target.reset());
         assertTrue(e.getMessage().contains("ResetSystem failed on target qemu-test"), e.getMessage());
         assertFalse(m.alive());
-        assertTrue(MachineRegistry.running().isEmpty());
+        assertTrue(MachineRegistry.running(target.name()).isEmpty());
         target.bootFresh();
         assertEquals("EFI_SUCCESS", target.queryVariableInfo(Attributes.NV_BS_RT).status());
     }

@@ -53,8 +53,8 @@ final class QemuTestTargets {
     static void stop(QemuOvmfTarget target) {
         if (target != null) {
             target.close();
+            assertNoneRunning(target.name());
         }
-        assertNoneRunning();
     }
 
     /** GetVariable with a buffer large enough for any variable. */
@@ -62,9 +62,12 @@ final class QemuTestTargets {
         return target.getVariable(name, vendor, hil.targets.VariableServices.LARGE_BUFFER);
     }
 
-    /** Every QEMU the test started was stopped and reaped. */
-    static void assertNoneRunning() {
-        assertEquals(List.of(), MachineRegistry.running().stream().map(QemuMachine::pid).toList(),
-                "QEMU processes left behind");
+    /**
+     * Every QEMU of the target called {@code name} was stopped and reaped (test classes run side by side, each with
+     * targets of its own names, so others' machines may be running).
+     */
+    static void assertNoneRunning(String name) {
+        assertEquals(List.of(), MachineRegistry.running(name).stream().map(QemuMachine::pid).toList(),
+                "QEMU processes of " + name + " left behind");
     }
 }
