@@ -91,9 +91,10 @@ public final class Pkcs7Verifier {
     }
 
     /**
-     * Pkcs7GetSigners: the first signer's certificate followed by the chain OpenSSL builds from it
-     * through the embedded certificates, up to the top certificate (EDK II's TrustedCert, the last
-     * element). DER of each.
+     * The first signer's certificate followed by the chain it builds through the embedded
+     * certificates, up to the top certificate. DER of each. (EDK II's Pkcs7GetSigners returns less:
+     * one certificate per SignerInfo, PKCS7_get0_signers, so with one signer its TrustedCert is the
+     * signer's own certificate, element 0 here.)
      *
      * @throws MalformedAuthDataException when the bytes are no SignedData or the signer's
      *         certificate is not among its certificates
@@ -146,8 +147,10 @@ public final class Pkcs7Verifier {
     /**
      * The digest EDK II keeps in certdb for a private authenticated variable ([AS]
      * CalculatePrivAuthVarSignChainSHA256Digest): SHA-256 of the signer's subject CN (its ASCII
-     * characters, no NUL) followed by the tbsCertificate of the top certificate of
-     * {@link #signerChain}. Empty when the signer has no CN (EDK II: SECURITY_VIOLATION).
+     * characters, no NUL) followed by the tbsCertificate of Pkcs7GetSigners' TrustedCert — with one
+     * SignerInfo the signer's own certificate (CryptoPkg builds the stack from PKCS7_get0_signers,
+     * not from the embedded chain), so a key's issuer does not enter the digest. Empty when the
+     * signer has no CN (EDK II: SECURITY_VIOLATION).
      */
     public static Optional<byte[]> privateVariableDigest(byte[] signedData) {
         List<byte[]> chain = signerChain(signedData);
@@ -158,7 +161,7 @@ public final class Pkcs7Verifier {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             sha256.update(commonName.get().getBytes(StandardCharsets.US_ASCII));
-            sha256.update(tbsCertificate(chain.get(chain.size() - 1)));
+            sha256.update(tbsCertificate(chain.get(0)));
             return Optional.of(sha256.digest());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JRE has no SHA-256", e);

@@ -133,10 +133,12 @@ class Pkcs7SignAndVerifyTest {
     }
 
     @Test
-    void thePrivateVariableDigestIsSha256OfTheSignerCnAndTheTopTbsCertificate() throws Exception {
+    void thePrivateVariableDigestIsSha256OfTheSignerCnAndTheSignersOwnTbsCertificate() throws Exception {
+        // CryptoPkg's Pkcs7GetSigners returns the SignerInfos' certificates only: with one signer its TrustedCert is
+        // the leaf itself, whatever chain the SignedData embeds (leaf, intermediate, root here).
         java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
         sha256.update("Leaf".getBytes(StandardCharsets.US_ASCII));
-        sha256.update(root.certificate().getTBSCertificate());
+        sha256.update(leaf.certificate().getTBSCertificate());
         assertArrayEquals(sha256.digest(), Pkcs7Verifier.privateVariableDigest(Pkcs7Signer.sign(CONTENT, leaf)).get());
         // The same key over other content gives the same digest (updates must reproduce it) ...
         assertArrayEquals(Pkcs7Verifier.privateVariableDigest(Pkcs7Signer.sign(CONTENT, other)).get(),
