@@ -66,6 +66,12 @@ public final class UefiShell {
     public static final Duration DEFAULT_PACING_PAUSE = Duration.ofMillis(20);
 
     private static final String ESC = "\u001b";
+    /**
+     * What "press ESC" sends: two ESCs. EDK II's terminal driver holds a lone ESC for two seconds (it may start an
+     * escape sequence) before it hands it over; a second ESC makes it hand over the first at once. The second is
+     * handed over two seconds later or before the next key typed, at the prompt, where ESC clears the (empty) line.
+     */
+    private static final String PRESS_ESC = ESC + ESC;
     private static final String ENTER = "\r";
 
     private final Console console;
@@ -151,7 +157,7 @@ public final class UefiShell {
                 return;
             }
             if (!answered) {
-                console.send(startup == StartupScript.SKIP ? ESC : ENTER);
+                console.send(startup == StartupScript.SKIP ? PRESS_ESC : ENTER);
                 answered = true;
             }
         }
