@@ -251,10 +251,17 @@ class VirtualBoardTest {
                     pause();
                     continue;
                 }
-                machines.incrementAndGet();
                 machine.set(m);
                 try (m) {
-                    m.getInputStream().transferTo(toClient);
+                    // A session counts once the machine says something: a QEMU that is exiting may still accept a
+                    // connection (its listener outlives the old session) and close it without a byte.
+                    java.io.InputStream fromMachine = m.getInputStream();
+                    int first = fromMachine.read();
+                    if (first >= 0) {
+                        machines.incrementAndGet();
+                        toClient.write(first);
+                        fromMachine.transferTo(toClient);
+                    }
                 } catch (IOException e) {
                     // the machine was powered off
                 }
