@@ -3,7 +3,6 @@ package hil.steps;
 import hil.reports.model.Observation;
 import hil.simulator.uefi.EfiGuid;
 import hil.targets.Capability;
-import hil.targets.HilException;
 import hil.targets.Phase;
 import hil.targets.Platform;
 import hil.targets.VariableStoreFile;
@@ -39,12 +38,8 @@ public final class PhaseSteps {
     public void bootPhaseWithStore(String name) {
         VariableStoreFile store = TargetSession.store(name);
         if (!Files.isRegularFile(store.file())) {
-            String reason = "the variable store \"" + name + "\" (" + store.definedAt() + ") names " + store.file()
-                    + ", which is not on this machine";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new HilException(reason + " (CI=true: a missing component fails the run)");
-            }
-            throw state.notObservable(reason);
+            throw TargetSession.missingComponent(state.targetName(), "the variable store \"" + name + "\" ("
+                    + store.definedAt() + ") names " + store.file() + ", which is not on this machine");
         }
         event(p -> p.bootFreshWithStore(store), "boot the target with the variable store \"" + name + "\"");
     }

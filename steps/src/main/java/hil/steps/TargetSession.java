@@ -66,14 +66,21 @@ final class TargetSession {
                 "target '" + name + "' has unknown kind '" + target.kind() + "'"));
         TargetKind.Availability availability = kind.availability(target);
         if (!availability.available()) {
-            String reason = "target '" + name + "' is not available on this machine: " + availability.reason();
-            if ("true".equals(System.getenv("CI"))) {
-                // CI must run every target for real: a missing component is a failure there, not a skip.
-                throw new HilException(reason + " (CI=true: a missing component fails the run)");
-            }
-            throw new TestAbortedException("not observable on target " + name + ": " + reason);
+            throw missingComponent(name, "target '" + name + "' is not available on this machine: "
+                    + availability.reason());
         }
         return kind.create(target);
+    }
+
+    /**
+     * What a scenario on {@code target} ends with when something it needs is not on this machine: a skip as not
+     * observable, except under CI=true, where CI must run everything for real and a missing component fails.
+     */
+    static RuntimeException missingComponent(String target, String reason) {
+        if ("true".equals(System.getenv("CI"))) {
+            return new HilException(reason + " (CI=true: a missing component fails the run)");
+        }
+        return new TestAbortedException("not observable on target " + target + ": " + reason);
     }
 
     /**

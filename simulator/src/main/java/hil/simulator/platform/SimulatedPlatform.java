@@ -85,13 +85,17 @@ public final class SimulatedPlatform {
 
     /** A machine whose variable flash holds {@code varsImage}, booted. */
     public SimulatedPlatform(Profile profile, byte[] varsImage) {
+        this.profile = profile;
+        this.flash = NorFlash.of(ofProfileSize(profile, varsImage), profile.blockSize());
+        boot();
+    }
+
+    private static byte[] ofProfileSize(Profile profile, byte[] varsImage) {
         if (varsImage.length != profile.varsSize()) {
             throw new IllegalArgumentException("varstore image is " + varsImage.length + " bytes; profile "
                     + profile.name() + " needs " + profile.varsSize());
         }
-        this.profile = profile;
-        this.flash = NorFlash.of(varsImage, profile.blockSize());
-        boot();
+        return varsImage;
     }
 
     /**
@@ -118,24 +122,22 @@ public final class SimulatedPlatform {
 
     /** Replaces the flash with a factory-fresh image and boots. */
     public void factoryReset() {
-        powerLossArmed = false;
-        cutAfterByteWrites = 0;
-        flash = NorFlash.of(VarsImage.fresh(profile), profile.blockSize());
-        boot();
+        powerOnWith(VarsImage.fresh(profile));
     }
 
     /**
-     * Power-on with another variable flash: {@code varsImage} (the profile's size) replaces the flash contents, then
+     * Power-on with another variable flash: {@code varsImage} (the profile's size) is written into a new flash, then
      * the machine boots on it as on the factory store.
      */
     public void startFrom(byte[] varsImage) {
-        if (varsImage.length != profile.varsSize()) {
-            throw new IllegalArgumentException("varstore image is " + varsImage.length + " bytes; profile "
-                    + profile.name() + " needs " + profile.varsSize());
-        }
+        powerOnWith(ofProfileSize(profile, varsImage));
+    }
+
+    /** A new flash holding a copy of {@code image}, then power-on; an armed power cut is dropped. */
+    private void powerOnWith(byte[] image) {
         powerLossArmed = false;
         cutAfterByteWrites = 0;
-        flash = NorFlash.of(varsImage.clone(), profile.blockSize());
+        flash = NorFlash.of(image, profile.blockSize());
         boot();
     }
 

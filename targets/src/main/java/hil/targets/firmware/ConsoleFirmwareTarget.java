@@ -759,8 +759,8 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
         return "hil cannot put another variable store on this target's flash: it starts with the store it holds";
     }
 
-    /** Makes the next power-up start on a copy of {@code store} instead of the factory store. */
-    protected void useStartingFlash(VariableStoreFile store) {
+    /** Makes the next power-up start on a copy of {@code image} (read from {@code store}) instead of the factory store. */
+    protected void useStartingFlash(VariableStoreFile store, VarsFile image) {
         throw new UnsupportedOperationException(name() + " cannot start from another variable store");
     }
 
@@ -771,12 +771,13 @@ public abstract class ConsoleFirmwareTarget extends CallingTarget {
     @Override
     public Observation bootFreshWithStore(VariableStoreFile store) {
         long start = System.nanoTime();
-        String why = whyNoStartingStore(store, store.parse());
+        VarsFile image = store.parse();
+        String why = whyNoStartingStore(store, image);
         if (why != null) {
             throw new NotObservableException(name(), why);
         }
         powerLossArmed = false;
-        useStartingFlash(store);
+        useStartingFlash(store, image);
         try {
             startMachine();
         } catch (RuntimeException e) {

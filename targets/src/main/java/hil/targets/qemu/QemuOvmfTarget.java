@@ -35,7 +35,10 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     private final Path workDir;
     private final Path fatImage;
     private QemuMachine machine;
-    /** The flash a power cut left, for the next start; null: the next start copies the template. */
+    /**
+     * The flash the next start boots on — the one a power cut left, or a copy of a starting store — deleted once
+     * QEMU has it; null: the next start copies the template (or resumes the saved state).
+     */
     private Path startFlash;
     /** The last power cut, for tests. */
     private QemuMachine.FlashCut<AgentReply> lastCut;
@@ -166,10 +169,10 @@ final class QemuOvmfTarget extends ConsoleFirmwareTarget {
     }
 
     @Override
-    protected void useStartingFlash(VariableStoreFile store) {
+    protected void useStartingFlash(VariableStoreFile store, VarsFile image) {
         try {
             Path dir = Files.createTempDirectory(workDir, "store-");
-            startFlash = Files.write(dir.resolve("vars.fd"), store.bytes());
+            startFlash = Files.write(dir.resolve("vars.fd"), image.bytes());
         } catch (IOException e) {
             throw new HilException("cannot copy the variable store " + store + " for " + name() + ": "
                     + e.getMessage(), e);

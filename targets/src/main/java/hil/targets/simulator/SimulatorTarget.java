@@ -205,15 +205,15 @@ final class SimulatorTarget extends hil.targets.CallingTarget {
      */
     @Override
     public Observation bootFreshWithStore(VariableStoreFile store) {
-        byte[] image = store.bytes();
+        hil.simulator.store.VarsFile image = store.parse();
         try {
-            store.parse().requireProfile(profile);
+            image.requireProfile(profile);
         } catch (hil.simulator.store.VarsFileException e) {
             throw new HilException("variable store " + store + " does not fit the simulator's profile "
                     + profile.name() + ": " + e.getMessage(), e);
         }
         long start = System.nanoTime();
-        machine.startFrom(image);
+        machine.startFrom(image.bytes());
         return new Observation("BootFresh", Map.of(), null,
                 Map.of("boot", "fresh, on the variable store \"" + store.name() + "\" (" + store.file() + ")"),
                 phase().label(), name(), System.nanoTime() - start, null);
