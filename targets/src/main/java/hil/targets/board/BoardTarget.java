@@ -209,6 +209,14 @@ final class BoardTarget extends ConsoleFirmwareTarget {
         for (int attempt = 0; attempt <= settings.bootRetries(); attempt++) {
             try {
                 return super.bootFresh();
+            } catch (BoardOutOfServiceException e) {
+                if (e.forTheRun) {
+                    throw e;
+                }
+                // The console went away or stalled while the board was starting (its verdict is recorded): the
+                // lab's failure, so the start is tried again with a power cycle like any other.
+                last = e;
+                startFailed(attempt, e.reason);
             } catch (NotObservableException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -218,13 +226,17 @@ final class BoardTarget extends ConsoleFirmwareTarget {
                 last = e;
                 String verdict = verdict(e);
                 verdicts.add(verdict);
-                System.err.println("hil: [" + name() + "] start " + (attempt + 1) + " of "
-                        + (settings.bootRetries() + 1) + " failed: " + firstLine(verdict)
-                        + (attempt < settings.bootRetries() ? "; power-cycling" : ""));
+                startFailed(attempt, verdict);
             }
         }
-        outOfService = verdict(last) + " (after " + (settings.bootRetries() + 1) + " starts)";
+        outOfService = (last instanceof BoardOutOfServiceException b ? b.reason : verdict(last)) + " (after "
+                + (settings.bootRetries() + 1) + " starts)";
         throw new BoardOutOfServiceException(name(), outOfService);
+    }
+
+    private void startFailed(int attempt, String verdict) {
+        System.err.println("hil: [" + name() + "] start " + (attempt + 1) + " of " + (settings.bootRetries() + 1)
+                + " failed: " + firstLine(verdict) + (attempt < settings.bootRetries() ? "; power-cycling" : ""));
     }
 
     @Override
@@ -317,6 +329,7 @@ final class BoardTarget extends ConsoleFirmwareTarget {
         if (c != null) {
             c.skip();
         }
+        boolean openedBeforePower = c != null;
         power.on();
         poweredOn = true;
         if (c == null) {
@@ -324,7 +337,23 @@ final class BoardTarget extends ConsoleFirmwareTarget {
             before = 0;
         }
         console = c;
-        if (!c.awaitBytes(before, Deadline.in(settings.silentTimeout()).min(deadline))) {
+        Deadline firstByte = Deadline.in(settings.silentTimeout()).min(deadline);
+        boolean said;
+        try {
+            said = c.awaitBytes(before, firstByte);
+        } catch (ConsoleClosedException e) {
+            if (!openedBeforePower) {
+                throw e;
+            }
+            // The session opened before power-on was the old machine's after all: its end had not reached the
+            // reader within the grace time (a loaded host), or the console server dropped it at power-on. The new
+            // machine's console is opened now; a server that holds the machine until a client comes loses nothing.
+            closeConsole();
+            c = open(firstByte);
+            console = c;
+            said = c.awaitBytes(0, firstByte);
+        }
+        if (!said) {
             throw new SilentException("board " + name() + " said nothing on " + c.endpoint() + " within "
                     + Deadline.describe(settings.silentTimeout()) + " of power-on");
         }
@@ -639,6 +668,11 @@ final class BoardTarget extends ConsoleFirmwareTarget {
 
     /** The board failed in a way that is the lab's, not the firmware's: the scenario is skipped with the reason. */
     static final class BoardOutOfServiceException extends NotObservableException {
+        /** The verdict. */
+        final String reason;
+        /** Whether the board is given up for the run, or only for the step that saw it go. */
+        final boolean forTheRun;
+
         BoardOutOfServiceException(String board, String reason) {
             this(board, reason, true);
         }
@@ -646,6 +680,8 @@ final class BoardTarget extends ConsoleFirmwareTarget {
         BoardOutOfServiceException(String board, String reason, boolean forTheRun) {
             super("infrastructure: board " + board + (forTheRun ? " is out of service for the rest of this run: "
                     : ": ") + reason);
+            this.reason = reason;
+            this.forTheRun = forTheRun;
         }
     }
 }

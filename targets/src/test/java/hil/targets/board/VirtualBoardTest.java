@@ -123,7 +123,10 @@ class VirtualBoardTest {
     @Test
     void aMachineKilledMidScenarioIsTheLabsFailureAndTheNextStartRecovers() throws Exception {
         requireQemu();
-        BoardTarget t = create(config("vb-kill", Map.of()), TftpServer.Options.defaults());
+        // The stopped QEMU below ignores SIGTERM: power-off's wait for it before SIGKILL is shortened from 10 s.
+        BoardTarget t = create(config("vb-kill", Map.of(BoardKind.CALL_TIMEOUT, Duration.ofSeconds(12),
+                BoardKind.POWER_OFF, "HIL_VB_STOP_TIMEOUT=2 " + REPO.resolve("lab-config/virtual-board/power-off"))),
+                TftpServer.Options.defaults());
         t.bootFresh();
         assertEquals("EFI_SUCCESS", t.setVariable("HilKill", VENDOR, 7, new byte[]{1, 2}).status());
         ProcessHandle qemu = ProcessHandle.of(qemuPid(t)).orElseThrow();
@@ -309,6 +312,53 @@ class VirtualBoardTest {
         assertTrue(e.getMessage().contains("relay 3 does not answer"), e.getMessage());
         assertTrue(e.getMessage().contains("(after 3 starts)"), e.getMessage());
         assertEquals(3, t.verdicts().size());
+    }
+
+    /**
+     * A console server whose sessions end under the start: the odd ones close after a moment without a byte (the
+     * old machine's session, whose end reaches hil only after power-on), the even ones say one byte and close (the
+     * console lost while the board starts). The first kind is opened again at once; the second is the lab's failure,
+     * and the start is tried again with a power cycle until the retries are spent.
+     */
+    @Test
+    void aConsoleLostWhileStartingIsReopenedOrRetried() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+            Thread serve = new Thread(() -> {
+                try {
+                    while (true) {
+                        try (java.net.Socket s = server.accept()) {
+                            if (sessions.incrementAndGet() % 2 == 1) {
+                                Thread.sleep(300);
+                            } else {
+                                s.getOutputStream().write('x');
+                                s.getOutputStream().flush();
+                            }
+                        }
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // server closed
+                }
+            }, "test-dropping-console-server");
+            serve.setDaemon(true);
+            serve.start();
+            BoardTarget t = create(config("vb-drop", Map.of(
+                    BoardKind.CONSOLE, "tcp:127.0.0.1:" + server.getLocalPort(),
+                    BoardKind.POWER_ON, "true",
+                    BoardKind.POWER_OFF, "true",
+                    BoardKind.BOOT_RETRIES, 1L)), TftpServer.Options.defaults());
+            NotObservableException e = assertThrows(NotObservableException.class, t::bootFresh);
+            assertTrue(e.getMessage().contains("is out of service for the rest of this run: CONSOLE_LOST"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("(after 2 starts)"), e.getMessage());
+            assertEquals(2, t.verdicts().size(), t.verdicts().toString());
+            for (String verdict : t.verdicts()) {
+                assertTrue(verdict.startsWith("CONSOLE_LOST: starting the firmware"), verdict);
+                assertFalse(verdict.contains("while waiting for the first byte"), "the silent session was reopened: "
+                        + verdict);
+            }
+            assertEquals(4, sessions.get(), "two starts, each a dropped session and the one that said something");
+        }
     }
 
     @Test
