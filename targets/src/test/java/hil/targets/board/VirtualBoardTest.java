@@ -103,6 +103,9 @@ class VirtualBoardTest {
         settings.put(BoardKind.AGENT_SOURCE, REPO.resolve("agent"));
         settings.put(BoardKind.LEASE_DIR, leases);
         settings.put(BoardKind.CALL_TIMEOUT, Duration.ofSeconds(20));
+        // OVMF under TCG prints its first byte after PEI and DXE: 3 s alone, over 60 s once seen with the build's
+        // other QEMU tests on two cores.
+        settings.put(BoardKind.SILENT_TIMEOUT, Duration.ofSeconds(150));
         settings.putAll(extra);
         return new TargetConfig(name, BoardKind.NAME, "test", settings, REPO.resolve("lab-config/" + name + ".yaml"));
     }
