@@ -21,15 +21,13 @@ import java.util.regex.Pattern;
  * never match the marker.
  * <ol>
  *   <li>type the begin marker and wait for its output and the prompt after it: the Shell is idle and
- *       everything older is behind the read mark. Left out when the previous command of this driver ended at
- *       the prompt and nothing has arrived since: the Shell is known to be idle then (each marker costs an
- *       {@code echo}, a quarter of a second under TCG);</li>
+ *       everything older is behind the read mark;</li>
  *   <li>type the command and wait for the end of its echoed line;</li>
  *   <li>wait for the next prompt, answering the pager ({@code Press ENTER to continue or 'Q' break:}) with
  *       ENTER;</li>
  *   <li>type {@code echo @@H^E1f2e-3@@ %lasterror%} and wait for {@code @@HE1f2e-3@@ 0x...}: the Shell's
- *       status of the command, then for the prompt after it. The output is what lies between the command's
- *       echo and the prompt before the typed end marker.</li>
+ *       status of the command. The output is what lies between the command's echo and the prompt before the
+ *       typed end marker.</li>
  * </ol>
  * Typing waits for the prompt instead of typing ahead because commands that page read keys from the same
  * input and would swallow a typed-ahead line. One command at a time: not for concurrent use.
@@ -88,9 +86,6 @@ public final class UefiShell {
     /** Distinguishes this driver's markers from those of an earlier driver on the same transcript. */
     private final String session;
     private int sequence;
-    /** {@link Console#bytesReceived()} when the last command ended at the prompt; -1 when not known idle. */
-    private long idleAt = -1;
-    private boolean beginMarkerAlways;
 
     /** A driver for EDK II's Shell on {@code console}; sets the console's pacing to the defaults above. */
     public UefiShell(Console console) {
@@ -107,14 +102,9 @@ public final class UefiShell {
         this(console, promptRegex, Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
     }
 
-    /**
-     * With a fixed marker session and a begin marker before every command, as the transcript recorded with real
-     * OVMF has them, so it can be replayed.
-     */
+    /** With a fixed marker session, so a recorded transcript can be replayed. */
     static UefiShell withSession(Console console, String session) {
-        UefiShell shell = new UefiShell(console, DEFAULT_PROMPT, session);
-        shell.beginMarkerAlways = true;
-        return shell;
+        return new UefiShell(console, DEFAULT_PROMPT, session);
     }
 
     private UefiShell(Console console, String promptRegex, String session) {
@@ -187,12 +177,9 @@ public final class UefiShell {
         String endMarker = "@@HE" + session + "-" + n + "@@";
         String endLine = "echo " + split(endMarker) + " %lasterror%";
 
-        if (beginMarkerAlways || idleAt < 0 || console.bytesReceived() != idleAt) {
-            console.send("echo " + split(beginMarker) + ENTER);
-            console.expect(Pattern.compile("(?m)^" + Pattern.quote(beginMarker) + "\n"), deadline);
-            console.expect(prompt, deadline);
-        }
-        idleAt = -1;
+        console.send("echo " + split(beginMarker) + ENTER);
+        console.expect(Pattern.compile("(?m)^" + Pattern.quote(beginMarker) + "\n"), deadline);
+        console.expect(prompt, deadline);
 
         console.send(command + ENTER);
         console.expect(LINE_END, deadline);
@@ -203,11 +190,7 @@ public final class UefiShell {
         Match end = console.expect(Pattern.compile("(?m)^" + Pattern.quote(endMarker)
                 + " (0x[0-9A-Fa-f]+)\n"), deadline);
         String region = console.since(outputStart).substring(0, end.start() - outputStart);
-        ShellResult result = new ShellResult(output(region, endLine),
-                Long.parseUnsignedLong(end.group(1).substring(2), 16));
-        console.expectAny(deadline, prompt, promptAtEnd);
-        idleAt = console.bytesReceived();
-        return result;
+        return new ShellResult(output(region, endLine), Long.parseUnsignedLong(end.group(1).substring(2), 16));
     }
 
     /** Parses {@code dmpstore} output, plain or {@code -sfo}; see {@link DmpstoreParser}. */

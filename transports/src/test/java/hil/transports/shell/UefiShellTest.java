@@ -102,28 +102,6 @@ class UefiShellTest {
     }
 
     @Test
-    void theNextCommandGoesWithoutABeginMarkerWhileTheShellIsKnownIdle() {
-        fake.respond("setvar X =01", Response.of(0x0));
-        fake.respond(DMPSTORE, Response.of(0x6, "Variable NV+RT+BS 'x:HilTest' DataSize = 0x01"));
-        atPrompt();
-
-        shell.run("setvar X =01", soon());
-        ShellResult second = shell.run(DMPSTORE, soon());
-        fake.screen().feed("\r\nsomething printed between commands\r\n");
-        console.expect(java.util.regex.Pattern.compile("between commands"), soon());
-        ShellResult third = shell.run(DMPSTORE, soon());
-
-        assertEquals("Variable NV+RT+BS 'x:HilTest' DataSize = 0x01", second.output());
-        assertEquals(second, third);
-        List<String> executed = fake.executed();
-        assertEquals(8, executed.size(), executed.toString());
-        assertTrue(executed.get(0).matches("echo @@H\\^B[0-9a-f]{4}-1@@"), executed.get(0));
-        assertEquals(DMPSTORE, executed.get(3), "the Shell ended the first command at its prompt: no marker");
-        assertTrue(executed.get(5).matches("echo @@H\\^B[0-9a-f]{4}-3@@"),
-                "output after the last prompt: the Shell is not known idle, the marker comes back: " + executed.get(5));
-    }
-
-    @Test
     void aCommandWithoutOutputReturnsEmptyOutput() {
         fake.respond("setvar X =01", Response.of(0x0));
         atPrompt();
