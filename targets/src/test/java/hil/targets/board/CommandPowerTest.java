@@ -132,7 +132,9 @@ class CommandPowerTest {
         } finally {
             Path pidFile = state.resolve("bg.pid");
             if (Files.exists(pidFile)) {
+                // Only while it is still that sleep: on a loaded machine its pid may already be another process's.
                 ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+                        .filter(h -> h.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
                         .ifPresent(ProcessHandle::destroyForcibly);
             }
         }
