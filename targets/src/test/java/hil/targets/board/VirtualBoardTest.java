@@ -13,6 +13,8 @@ import hil.targets.labconfig.TargetConfig;
 import hil.transports.tftp.TftpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -36,8 +38,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Fault drills on QEMU playing a board through the repository's virtual-board power scripts: the machine killed
  * mid-scenario, a hung console, a power command that fails, a TFTP server that leaves out {@code tsize}, a second
- * lease. Each ends in a clear verdict, the target goes on where it can, and no QEMU is left running.
+ * lease. Each ends in a clear verdict, the target goes on where it can, and no QEMU is left running. Each drill has
+ * a board of its own (name, state directory, ports, lease directory), so they run side by side.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class VirtualBoardTest {
 
     private static final EfiGuid VENDOR = EfiGuid.parse("12345678-1234-1234-1234-123456789abc");
