@@ -37,7 +37,9 @@ class QemuOvmfFeaturesRunTest {
                 TargetKinds::all, Optional.of(ROOT));
         int status = Hil.execute(env, "run", "--lab-config", labConfig.toString(),
                 "--report", Path.of("target", "hil-report-qemu-ovmf").toAbsolutePath().toString(),
-                "--target", "simulator", "--target", "qemu-ovmf", "--fail-on-divergence",
+                // Two machines: the build runs other QEMU tests beside this one on two cores, and each machine
+                // of a run boots cold and saves its state once before it restores.
+                "--target", "simulator", "--target", "qemu-ovmf", "--fail-on-divergence", "--jobs", "2",
                 ROOT.resolve("features").toString());
         assertEquals(Hil.OK, status, "hil run on simulator and qemu-ovmf (report: cli/target/hil-report-qemu-ovmf)");
     }
