@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * only the ways a lab board is — through {@code hil run}, the two boards at once, with {@code --fail-on-divergence}.
  * The cross-section (raw calls with reuse, two power-cycle resets, the boot-phase events, one start of Linux over TFTP)
  * exercises every path the board adds to the machinery it shares with qemu-ovmf, which runs every feature
- * ({@link QemuOvmfFeaturesRunTest}). Skipped without QEMU or OVMF, except under CI=true, where the run fails.
+ * ({@link WholeSuiteOnQemuOvmfFeaturesRunTest}). Skipped without QEMU or OVMF, except under CI=true, where the run fails.
  */
 class VirtualBoardFeaturesRunTest {
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * them fails the build. The report is left in {@code cli/target/hil-report-qemu-ovmf/}. Without QEMU, OVMF or
  * gnu-efi the test is skipped, except under CI=true, where the run fails on the missing target.
  */
-class QemuOvmfFeaturesRunTest {
+class WholeSuiteOnQemuOvmfFeaturesRunTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
@@ -37,9 +37,9 @@ class QemuOvmfFeaturesRunTest {
                 TargetKinds::all, Optional.of(ROOT));
         int status = Hil.execute(env, "run", "--lab-config", labConfig.toString(),
                 "--report", Path.of("target", "hil-report-qemu-ovmf").toAbsolutePath().toString(),
-                // Two machines: the build runs other QEMU tests beside this one on two cores, and each machine
-                // of a run boots cold and saves its state once before it restores.
-                "--target", "simulator", "--target", "qemu-ovmf", "--fail-on-divergence", "--jobs", "2",
+                // Three machines, not the default four: the build runs the boards' run beside this one on two
+                // cores, and each machine of a run boots cold and saves its state once before it restores.
+                "--target", "simulator", "--target", "qemu-ovmf", "--fail-on-divergence", "--jobs", "3",
                 ROOT.resolve("features").toString());
         assertEquals(Hil.OK, status, "hil run on simulator and qemu-ovmf (report: cli/target/hil-report-qemu-ovmf)");
     }
